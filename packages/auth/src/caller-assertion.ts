@@ -1,0 +1,90 @@
+import { jwtVerify, SignJWT } from 'jose';
+import { LRUCache } from 'lru-cache';
+import { UnauthorizedError } from '@deskgraph/errors';
+import { roles, scopes, type Caller } from './caller.js';
+
+/** The header that carries the gateway's signed statement of who is calling. */
+export const CALLER_HEADER = 'x-deskgraph-caller';
+
+const ALGORITHM = 'HS256';
+const ISSUER = 'deskgraph-gateway';
+const AUDIENCE = 'deskgraph-subgraph';
+const TTL_SECONDS = 300;
+
+/**
+ * The gateway signs the caller it authenticated; every subgraph verifies that
+ * signature before trusting it, whether it runs in-process or remotely.
+ * Both sides cache: a token is signed once per caller per few minutes and verified once.
+ */
+export class CallerAssertions {
+  private readonly key: Uint8Array;
+  private readonly signed = new LRUCache<string, { token: string; expiresAt: number }>({ max: 10_000 });
+  private readonly verified = new LRUCache<string, Caller>({ max: 10_000, ttl: (TTL_SECONDS - 30) * 1000 });
+
+  constructor(secret: string) {
+    this.key = new TextEncoder().encode(secret);
+  }
+
+  async sign(caller: Caller): Promise<string> {
+    const cacheKey = JSON.stringify(caller);
+    const now = Math.floor(Date.now() / 1000);
+    const cached = this.signed.get(cacheKey);
+    if (cached && cached.expiresAt - now > 60) return cached.token;
+    const token = await new SignJWT({
+      kind: caller.kind,
+      tid: caller.tenantId,
+      uid: caller.userId,
+      kid: caller.apiKeyId,
+      sid: caller.sessionId,
+      role: caller.role,
+      scopes: caller.scopes,
+    })
+      .setProtectedHeader({ alg: ALGORITHM })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt(now)
+      .setExpirationTime(now + TTL_SECONDS)
+      .sign(this.key);
+    this.signed.set(cacheKey, { token, expiresAt: now + TTL_SECONDS });
+    return token;
+  }
+
+  async verify(token: string): Promise<Caller> {
+    const cached = this.verified.get(token);
+    if (cached) return cached;
+    let payload;
+    try {
+      ({ payload } = await jwtVerify(token, this.key, { algorithms: [ALGORITHM], issuer: ISSUER, audience: AUDIENCE }));
+    } catch {
+      throw new UnauthorizedError('Invalid caller assertion');
+    }
+    const caller = toCaller(payload);
+    this.verified.set(token, caller);
+    return caller;
+  }
+}
+
+function toCaller(payload: Record<string, unknown>): Caller {
+  const { kind, tid, uid, kid, sid, role } = payload;
+  const claimedScopes = payload.scopes;
+  const valid =
+    (kind === 'user' || kind === 'apiKey' || kind === 'system') &&
+    typeof tid === 'string' &&
+    (uid === null || typeof uid === 'string') &&
+    (kid === null || typeof kid === 'string') &&
+    (sid === null || typeof sid === 'string') &&
+    typeof role === 'string' &&
+    (roles as readonly string[]).includes(role) &&
+    Array.isArray(claimedScopes) &&
+    claimedScopes.every((scope) => (scopes as readonly unknown[]).includes(scope));
+  if (!valid) throw new UnauthorizedError('Malformed caller assertion');
+  return {
+    kind,
+    tenantId: tid,
+    userId: uid,
+    apiKeyId: kid,
+    sessionId: sid,
+    role: role as Caller['role'],
+    scopes: claimedScopes as Caller['scopes'],
+  };
+}

@@ -1,0 +1,72 @@
+import { CallerAssertions, scopesForRole, type Caller, type Role } from '@deskgraph/auth';
+import { InProcessEventBus, type DomainEvent } from '@deskgraph/events';
+import { createLogger } from '@deskgraph/runtime';
+import type { Subgraph, SubgraphDependencies } from '@deskgraph/subgraph-kit';
+import type { FormattedExecutionResult } from 'graphql';
+import { randomUUID } from 'node:crypto';
+import { testEnvironment } from './environment.js';
+import { createTestDatabase } from './test-database.js';
+
+export interface TestSubgraph<S extends Subgraph> {
+  subgraph: S;
+  bus: InProcessEventBus;
+  /** Every event the subgraph published, in order. */
+  events: DomainEvent[];
+  /** A caller of a (by default new) tenant, signed as the gateway would. */
+  caller(overrides?: Partial<Caller> & { role?: Role }): Promise<{ caller: Caller; token: string }>;
+  /** Runs an operation as the given caller token (null: anonymous); throws on transport errors only. */
+  run(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<FormattedExecutionResult>;
+  /** Publishes outbox rows now and waits for every consumer. */
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * One subgraph on a fresh database of the real PostgreSQL server, with the in-process
+ * event bus, for service tests that talk GraphQL to the subgraph like the gateway does.
+ */
+export async function startTestSubgraph<S extends Subgraph>(
+  create: (dependencies: SubgraphDependencies) => Promise<S>,
+  options: { onQuery?: (sql: string) => void } = {},
+): Promise<TestSubgraph<S>> {
+  const database = await createTestDatabase();
+  const logger = createLogger({ name: 'test', level: testEnvironment.logLevel });
+  const bus = new InProcessEventBus(logger);
+  const events: DomainEvent[] = [];
+  bus.subscribe((event) => {
+    events.push(event);
+  });
+  const assertions = new CallerAssertions(randomUUID());
+  const subgraph = await create({ databaseUrl: database.url, bus, assertions, logger, poolSize: 3, onQuery: options.onQuery });
+  return {
+    subgraph,
+    bus,
+    events,
+    async caller(overrides = {}) {
+      const role = overrides.role ?? 'admin';
+      const caller: Caller = {
+        kind: 'user',
+        tenantId: randomUUID(),
+        userId: randomUUID(),
+        apiKeyId: null,
+        sessionId: randomUUID(),
+        role,
+        scopes: scopesForRole(role),
+        ...overrides,
+      };
+      return { caller, token: await assertions.sign(caller) };
+    },
+    run(query, variables, token = null) {
+      return subgraph.execute({ query, variables: variables ?? null, callerToken: token, requestId: randomUUID() });
+    },
+    async settle() {
+      await subgraph.flushEvents();
+      await bus.drain();
+    },
+    async stop() {
+      await subgraph.stop();
+      await bus.close();
+      await database.drop();
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { createIdentitySubgraph, type IdentityConfig } from './server.js';
