@@ -1,10 +1,12 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CodegenConfig } from '@graphql-codegen/cli';
+import { Kind, parse } from 'graphql';
 
 type Mappers = Record<string, string>;
-type EnumValues = Record<string, Record<string, string>>;
 
-/** Per subgraph: which TypeScript types back its GraphQL types, and enums stored lower-case. */
-const subgraphs: Record<string, { mappers: Mappers; enumValues: EnumValues }> = {
+/** Per subgraph: which TypeScript types back its GraphQL types. */
+const subgraphs: Record<string, { mappers: Mappers }> = {
   identity: {
     mappers: {
       Tenant: '../modules/tenants/tenant.entity.js#Tenant',
@@ -17,23 +19,66 @@ const subgraphs: Record<string, { mappers: Mappers; enumValues: EnumValues }> = 
       AuthPayload: '../modules/auth/auth.service.js#AuthPayload',
       Preferences: '../modules/preferences/preferences.service.js#PreferencesView',
     },
-    enumValues: {
-      Role: { ADMIN: 'admin', AGENT: 'agent', CUSTOMER: 'customer' },
-      Scope: { READ: 'read', WRITE: 'write', ADMIN: 'admin' },
-      Theme: { LIGHT: 'light', DARK: 'dark', SYSTEM: 'system' },
+  },
+  support: {
+    mappers: {
+      Customer: '../modules/customers/customer.entity.js#Customer',
+      CustomerConnection: '../modules/customers/customers.service.js#CustomerConnection',
     },
   },
-  support: { mappers: {}, enumValues: {} },
-  resolutions: { mappers: {}, enumValues: {} },
-  campaigns: { mappers: {}, enumValues: {} },
-  knowledge: { mappers: {}, enumValues: {} },
-  analytics: { mappers: {}, enumValues: {} },
+  resolutions: {
+    mappers: {
+      Resolution: '../modules/resolutions/resolution.entity.js#Resolution',
+      ResolutionConnection: '../modules/resolutions/resolutions.service.js#ResolutionConnection',
+    },
+  },
+  campaigns: {
+    mappers: {
+      Campaign: '../modules/campaigns/campaign.entity.js#Campaign',
+      CampaignConnection: '../modules/campaigns/campaigns.service.js#CampaignConnection',
+    },
+  },
+  knowledge: {
+    mappers: {
+      Article: '../modules/articles/article.entity.js#Article',
+      ArticleConnection: '../modules/articles/articles.service.js#ArticleConnection',
+    },
+  },
+  analytics: {
+    mappers: {
+      Tenant: '../modules/tenant-activity/tenant-activity.service.js#TenantReference',
+      TenantActivity: '../modules/tenant-activity/tenant-activity.service.js#TenantActivityView',
+    },
+  },
 };
+
+/** `{ ADMIN: 'admin', ... }` for each enum the subgraph lists in src/stored-enums.ts. */
+function lowerCaseEnumValues(name: string): Record<string, Record<string, string>> {
+  const listed = readFileSync(`subgraphs/${name}/src/stored-enums.ts`, 'utf8').split('=').pop() ?? '';
+  const enumNames = [...listed.matchAll(/'(\w+)'/g)].map((match) => match[1]);
+  const sdl = ['shared', name]
+    .flatMap((folder) =>
+      readdirSync(join('schema', folder))
+        .filter((file) => file.endsWith('.graphql'))
+        .map((file) => join('schema', folder, file)),
+    )
+    .map((file) => readFileSync(file, 'utf8'))
+    .join('\n');
+  const values: Record<string, Record<string, string>> = {};
+  for (const definition of parse(sdl).definitions) {
+    if (definition.kind === Kind.ENUM_TYPE_DEFINITION && enumNames.includes(definition.name.value)) {
+      values[definition.name.value] = Object.fromEntries(
+        (definition.values ?? []).map((value) => [value.name.value, value.name.value.toLowerCase()]),
+      );
+    }
+  }
+  return values;
+}
 
 const config: CodegenConfig = {
   overwrite: true,
   generates: Object.fromEntries(
-    Object.entries(subgraphs).map(([name, { mappers, enumValues }]) => [
+    Object.entries(subgraphs).map(([name, { mappers }]) => [
       `subgraphs/${name}/src/__generated__/resolvers-types.ts`,
       {
         schema: ['schema/shared/*.graphql', `schema/${name}/*.graphql`],
@@ -46,7 +91,7 @@ const config: CodegenConfig = {
           mapperTypeSuffix: 'Model',
           contextType: '../context.js#SubgraphContext',
           mappers: { ...mappers, SubgraphHealth: '@deskgraph/subgraph-kit#SubgraphHealthReport' },
-          enumValues,
+          enumValues: lowerCaseEnumValues(name),
           scalars: { DateTime: 'Date', JSON: 'unknown' },
           avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
           maybeValue: 'T | null',

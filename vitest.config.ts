@@ -6,7 +6,13 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }],
   },
   test: {
-    include: ['packages/*/src/**/*.spec.ts', 'subgraphs/*/src/**/*.spec.ts', 'gateway/src/**/*.spec.ts', 'test/**/*.spec.ts', 'scripts/**/*.spec.ts'],
+    include: [
+      'packages/*/src/**/*.spec.ts',
+      'subgraphs/*/src/**/*.spec.ts',
+      'gateway/src/**/*.spec.ts',
+      'test/**/*.spec.ts',
+      'scripts/**/*.spec.ts',
+    ],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',

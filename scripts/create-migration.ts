@@ -31,7 +31,9 @@ try {
   if (!result.fileName) {
     console.log(`${name}: entities and migrations agree; nothing to write`);
   } else {
-    const files = readdirSync(folder).filter((file) => /^Migration\d+.*\.ts$/.test(file)).sort();
+    const files = readdirSync(folder)
+      .filter((file) => /^Migration\d+.*\.ts$/.test(file))
+      .sort();
     const names = files.map((file) => file.replace(/\.ts$/, ''));
     writeFileSync(
       join(folder, 'index.ts'),

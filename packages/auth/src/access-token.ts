@@ -21,11 +21,7 @@ function key(secret: string): Uint8Array {
   return new TextEncoder().encode(secret);
 }
 
-export async function signAccessToken(
-  secret: string,
-  claims: AccessTokenClaims,
-  ttlSeconds = ACCESS_TOKEN_TTL_SECONDS,
-): Promise<string> {
+export async function signAccessToken(secret: string, claims: AccessTokenClaims, ttlSeconds = ACCESS_TOKEN_TTL_SECONDS): Promise<string> {
   return new SignJWT({ tid: claims.tenantId, role: claims.role, sid: claims.sessionId })
     .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
     .setSubject(claims.userId)

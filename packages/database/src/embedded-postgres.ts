@@ -15,11 +15,7 @@ export interface EmbeddedPostgres {
  * persisted under the data directory and reachable over the wire protocol on loopback,
  * so the rest of the code talks to it exactly as to a real server.
  */
-export async function startEmbeddedPostgres(options: {
-  dataDir: string;
-  port: number;
-  maxConnections: number;
-}): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(options: { dataDir: string; port: number; maxConnections: number }): Promise<EmbeddedPostgres> {
   const directory = join(options.dataDir, 'pg');
   mkdirSync(directory, { recursive: true });
   const db = await PGlite.create({ dataDir: directory, extensions: { pg_trgm } });

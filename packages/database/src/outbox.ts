@@ -143,7 +143,10 @@ export class OutboxRelay implements EventSubscriber {
       }
       if (rows.length > 0) {
         await trx(table)
-          .whereIn('id', rows.map((row) => row.id))
+          .whereIn(
+            'id',
+            rows.map((row) => row.id),
+          )
           .update({ published_at: new Date() });
       }
       return rows.length;

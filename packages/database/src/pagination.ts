@@ -1,5 +1,4 @@
-import { CursorError } from '@mikro-orm/core';
-import type { Cursor, FindByCursorOptions, FilterQuery, EntityName, QueryOrderMap } from '@mikro-orm/core';
+import { Cursor, CursorError, type EntityName, type FilterQuery, type FindByCursorOptions, type QueryOrderMap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ValidationError } from '@deskgraph/errors';
 
@@ -9,6 +8,8 @@ export const MAX_PAGE_SIZE = 100;
 export interface PageRequest {
   first: number;
   after: string | null;
+  /** Offset pagination, for page-numbered clients (the REST documents); excludes `after`. */
+  offset: number | null;
 }
 
 /** A Relay connection, ready for the GraphQL `<Type>Connection` shape. */
@@ -19,18 +20,23 @@ export interface Connection<T> {
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
 }
 
-/** Validates Relay arguments: `first` in 1..100 (default 20) and an opaque `after` cursor. */
-export function pageRequest(args: { first?: number | null; after?: string | null }): PageRequest {
+/** Validates Relay arguments: `first` in 1..100 (default 20), an opaque `after` cursor or an `offset`. */
+export function pageRequest(args: { first?: number | null; after?: string | null; offset?: number | null }): PageRequest {
   const first = args.first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
     throw new ValidationError([{ field: 'first', message: `must be between 1 and ${MAX_PAGE_SIZE}` }]);
   }
-  return { first, after: args.after ?? null };
+  const offset = args.offset ?? null;
+  if (offset !== null && (!Number.isInteger(offset) || offset < 0)) {
+    throw new ValidationError([{ field: 'offset', message: 'must be zero or more' }]);
+  }
+  if (offset !== null && args.after) throw new ValidationError([{ field: 'offset', message: 'cannot be combined with after' }]);
+  return { first, after: args.after ?? null, offset };
 }
 
 /**
- * Keyset pagination over a stable order (the last order key must be unique, e.g. id),
- * with the total count; bad cursors answer VALIDATION_ERROR.
+ * A page in a stable order (the last order key must be unique, e.g. id), with the total
+ * count: keyset pagination after a cursor, or offset pagination. Bad cursors answer VALIDATION_ERROR.
  */
 export async function findPage<T extends object>(
   em: EntityManager,
@@ -39,6 +45,7 @@ export async function findPage<T extends object>(
   orderBy: QueryOrderMap<T>,
   page: PageRequest,
 ): Promise<Connection<T>> {
+  if (page.offset !== null) return findOffsetPage(em, entity, where, orderBy, page.first, page.offset);
   let cursor: Cursor<T, never, '*', never, true>;
   try {
     cursor = await em.findByCursor(entity, where, {
@@ -48,7 +55,7 @@ export async function findPage<T extends object>(
       includeCount: true,
     } as FindByCursorOptions<T, never, '*', never, true>);
   } catch (error) {
-    if (error instanceof CursorError) {
+    if (error instanceof CursorError || (error instanceof SyntaxError && page.after)) {
       throw new ValidationError([{ field: 'after', message: 'is not a valid cursor' }]);
     }
     throw error;
@@ -62,6 +69,30 @@ export async function findPage<T extends object>(
       hasPreviousPage: cursor.hasPrevPage ?? false,
       startCursor: cursor.startCursor,
       endCursor: cursor.endCursor,
+    },
+  };
+}
+
+async function findOffsetPage<T extends object>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  where: FilterQuery<T>,
+  orderBy: QueryOrderMap<T>,
+  first: number,
+  offset: number,
+): Promise<Connection<T>> {
+  const [nodes, totalCount] = await em.findAndCount(entity, where, { orderBy, limit: first, offset } as never);
+  const meta = em.getMetadata().get<T>(typeof entity === 'string' ? entity : (entity as { name: string }).name);
+  const edges = (nodes as T[]).map((node) => ({ cursor: Cursor.for<T>(meta, node as never, orderBy as never), node }));
+  return {
+    edges,
+    nodes: nodes as T[],
+    totalCount,
+    pageInfo: {
+      hasNextPage: offset + edges.length < totalCount,
+      hasPreviousPage: offset > 0,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
     },
   };
 }

@@ -22,11 +22,11 @@ export type ProcessedEvent = InferEntity<typeof ProcessedEventEntity>;
  */
 export async function applyOnce(
   orm: MikroORM,
-  schema: string,
   consumer: string,
   event: DomainEvent,
   apply: (em: EntityManager) => Promise<void>,
 ): Promise<boolean> {
+  const schema = orm.config.get('schema');
   const em = orm.em.fork({ clear: true, useContext: false });
   em.setFilterParams(TENANT_FILTER, { tenantId: event.tenantId });
   return em.transactional(async (tx) => {

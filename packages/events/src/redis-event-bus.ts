@@ -36,11 +36,7 @@ export class RedisEventBus implements EventBus {
 
   async publish(event: DomainEvent): Promise<void> {
     const body = JSON.stringify(event);
-    await this.commands
-      .multi()
-      .xadd(this.stream, 'MAXLEN', '~', STREAM_MAX_LENGTH, '*', 'event', body)
-      .publish(this.channel, body)
-      .exec();
+    await this.commands.multi().xadd(this.stream, 'MAXLEN', '~', STREAM_MAX_LENGTH, '*', 'event', body).publish(this.channel, body).exec();
   }
 
   subscribe(handler: EventHandler): Unsubscribe {
@@ -110,10 +106,16 @@ export class RedisEventBus implements EventBus {
         await this.reclaim(connection, group, handler);
       }
       const reply = (await connection.xreadgroup(
-        'GROUP', group, this.consumerName,
-        'COUNT', BATCH,
-        'BLOCK', BLOCK_MS,
-        'STREAMS', this.stream, cursor,
+        'GROUP',
+        group,
+        this.consumerName,
+        'COUNT',
+        BATCH,
+        'BLOCK',
+        BLOCK_MS,
+        'STREAMS',
+        this.stream,
+        cursor,
       )) as [string, StreamEntries][] | null;
       const entries = reply?.[0]?.[1] ?? [];
       if (cursor === '0' && entries.length === 0) cursor = '>';
@@ -122,9 +124,10 @@ export class RedisEventBus implements EventBus {
   }
 
   private async reclaim(connection: Redis, group: string, handler: EventHandler): Promise<void> {
-    const [, claimed] = (await connection.xautoclaim(
-      this.stream, group, this.consumerName, RECLAIM_IDLE_MS, '0-0', 'COUNT', BATCH,
-    )) as [string, StreamEntries];
+    const [, claimed] = (await connection.xautoclaim(this.stream, group, this.consumerName, RECLAIM_IDLE_MS, '0-0', 'COUNT', BATCH)) as [
+      string,
+      StreamEntries,
+    ];
     for (const [id, fields] of claimed) await this.handle(connection, group, handler, id, fields);
   }
 

@@ -10,13 +10,7 @@ export function createLogger(options: { name: string; level: string }): Logger {
     base: { service: options.name },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: {
-      paths: [
-        'req.headers.authorization',
-        'req.headers["x-api-key"]',
-        'req.headers.cookie',
-        '*.password',
-        '*.refreshToken',
-      ],
+      paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', '*.password', '*.refreshToken'],
       censor: '[redacted]',
     },
   });

@@ -20,6 +20,7 @@ import { AppError } from '@deskgraph/errors';
 import type { Logger } from '@deskgraph/runtime';
 import { formatSubgraphError } from './format-error.js';
 import { createRequestContext, type RequestContext } from './request-context.js';
+import { lowerCaseEnumResolvers, mergeResolvers } from './resolver-maps.js';
 import { loadTypeDefs } from './schema-files.js';
 import { scalarResolvers } from './scalars.js';
 import { VERSION } from './version.js';
@@ -83,8 +84,10 @@ export interface SubgraphDefinition<TContext extends RequestContext> {
   name: string;
   entities: EntitySchema<any, any>[];
   migrations: MigrationObject[];
-  /** The subgraph's resolvers (its codegen `Resolvers` type); scalars and the health field are added here. */
-  resolvers: object;
+  /** Each module's resolvers (the codegen `Resolvers` type), merged per type; scalars and the health field are added. */
+  resolvers: readonly object[];
+  /** Enums whose values are stored lower-case (`ADMIN` ↔ `admin`): the subgraph's src/stored-enums.ts. */
+  lowerCaseEnums: readonly string[];
   /** Adds the subgraph's services to the base context. */
   extendContext: (base: RequestContext, runtime: SubgraphRuntime) => TContext;
   /** Starts background work (event consumers); returns how to stop it. */
@@ -115,16 +118,16 @@ export async function createSubgraph<TContext extends RequestContext>(
   relay.start();
   const runtime: SubgraphRuntime = { orm, bus, logger, relay };
   const stopBackground = (await definition.start?.(runtime)) ?? (async () => undefined);
+  const typeDefs = loadTypeDefs(name);
+  const merged = mergeResolvers([
+    scalarResolvers,
+    lowerCaseEnumResolvers(typeDefs, definition.lowerCaseEnums),
+    { Query: { [`${name}Health`]: () => health() } },
+    ...definition.resolvers,
+  ]);
   const schema = buildSubgraphSchema({
-    typeDefs: loadTypeDefs(name),
-    resolvers: {
-      ...scalarResolvers,
-      ...definition.resolvers,
-      Query: {
-        [`${name}Health`]: () => health(),
-        ...(definition.resolvers as { Query?: object }).Query,
-      },
-    } as Parameters<typeof buildSubgraphSchema>[0] extends { resolvers?: infer R } ? R : never,
+    typeDefs,
+    resolvers: merged as Parameters<typeof buildSubgraphSchema>[0] extends { resolvers?: infer R } ? R : never,
   });
   const documents = new LRUCache<string, DocumentNode | readonly GraphQLError[]>({ max: 1000 });
 

@@ -10,6 +10,7 @@ import { TeamsService } from './modules/teams/teams.service.js';
 import { TenantsService } from './modules/tenants/tenants.service.js';
 import { UsersService } from './modules/users/users.service.js';
 import { resolvers } from './resolvers.js';
+import { lowerCaseEnums } from './stored-enums.js';
 
 export type { IdentityConfig } from './config.js';
 
@@ -21,6 +22,7 @@ export function createIdentitySubgraph(dependencies: SubgraphDependencies, confi
       entities,
       migrations,
       resolvers,
+      lowerCaseEnums,
       extendContext: (base, { orm }) => ({
         ...base,
         tenants: new TenantsService(base, orm),

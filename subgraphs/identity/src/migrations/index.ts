@@ -2,6 +2,4 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261122103843 } from './Migration20261122103843.js';
 
 /** Every migration of this subgraph, oldest first (written by `pnpm migration:create`). */
-export const migrations: MigrationObject[] = [
-  { name: 'Migration20261122103843', class: Migration20261122103843 },
-];
+export const migrations: MigrationObject[] = [{ name: 'Migration20261122103843', class: Migration20261122103843 }];

@@ -1,5 +1,5 @@
 import { defineEntity, type InferEntity } from '@mikro-orm/core';
-import { scopes } from '@deskgraph/auth';
+import { type scopes } from '@deskgraph/auth';
 import { tenantFilter } from '@deskgraph/database';
 
 export const ApiKeyEntity = defineEntity({

@@ -22,7 +22,10 @@ const LAST_USED_PRECISION_MS = 60_000;
 
 const createApiKeySchema = z.object({
   name: trimmedText(120).min(1, { message: 'is required' }),
-  scopes: z.array(z.enum(scopes)).min(1, { message: 'needs at least one scope' }).transform((values) => [...new Set(values)]),
+  scopes: z
+    .array(z.enum(scopes))
+    .min(1, { message: 'needs at least one scope' })
+    .transform((values) => [...new Set(values)]),
   expiresAt: z
     .date()
     .nullish()

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { ACCESS_TOKEN_TTL_SECONDS, authorize, requireCaller, roles, signAccessToken } from '@deskgraph/auth';
+import { ACCESS_TOKEN_TTL_SECONDS, authorize, requireCaller, roles, scopesForRole, signAccessToken } from '@deskgraph/auth';
 import { flushOrConflict, recordEvent, tenantEntityManager } from '@deskgraph/database';
 import { NotFoundError, UnauthorizedError, ValidationError, parseInput } from '@deskgraph/errors';
 import type { RequestContext } from '@deskgraph/subgraph-kit';
@@ -56,7 +56,9 @@ export class AuthService {
     const data = parseInput(registerSchema, input);
     if (data.tenantId) return this.registerIntoTenant(data.tenantId, data);
     if (data.role && data.role !== 'admin') {
-      throw new ValidationError([{ field: 'role', message: 'the first user of a new tenant is its admin; give tenantId to join a tenant' }]);
+      throw new ValidationError([
+        { field: 'role', message: 'the first user of a new tenant is its admin; give tenantId to join a tenant' },
+      ]);
     }
     const tenantId = randomUUID();
     const em = tenantEntityManager(this.orm.em as EntityManager, tenantId);
@@ -69,9 +71,7 @@ export class AuthService {
 
   async login(input: unknown): Promise<AuthPayload> {
     const data = parseInput(loginSchema, input);
-    const candidate = await this.orm.em
-      .fork()
-      .findOne(UserEntity, { email: data.email }, { filters: false });
+    const candidate = await this.orm.em.fork().findOne(UserEntity, { email: data.email }, { filters: false });
     const valid = await verifyPassword(candidate?.passwordHash ?? null, data.password);
     if (!candidate || !valid || !candidate.isActive) throw new UnauthorizedError('Invalid email or password');
     const em = tenantEntityManager(this.orm.em as EntityManager, candidate.tenantId);
@@ -82,9 +82,7 @@ export class AuthService {
 
   async refresh(input: unknown): Promise<AuthPayload> {
     const { refreshToken } = parseInput(z.object({ refreshToken: z.string().min(1).max(200) }), input);
-    const found = await this.orm.em
-      .fork()
-      .findOne(RefreshTokenEntity, { tokenHash: hashToken(refreshToken) }, { filters: false });
+    const found = await this.orm.em.fork().findOne(RefreshTokenEntity, { tokenHash: hashToken(refreshToken) }, { filters: false });
     if (!found) throw new UnauthorizedError('Invalid refresh token');
     const em = tenantEntityManager(this.orm.em as EntityManager, found.tenantId);
     const token = await em.findOneOrFail(RefreshTokenEntity, { id: found.id }, { populate: ['user'] });
@@ -139,6 +137,15 @@ export class AuthService {
   }
 
   private async payload(user: User, refreshToken: string, sessionId: string): Promise<AuthPayload> {
+    this.ctx.actAs({
+      kind: 'user',
+      tenantId: user.tenantId,
+      userId: user.id,
+      apiKeyId: null,
+      sessionId,
+      role: user.role,
+      scopes: scopesForRole(user.role),
+    });
     const accessToken = await signAccessToken(this.config.jwtSecret, {
       userId: user.id,
       tenantId: user.tenantId,

@@ -22,7 +22,10 @@ export const PreferenceEntity = defineEntity({
     theme: p.enum([...themes]),
     language: p.string().length(35),
     timezone: p.string().length(64),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   }),
 });
 export type Preference = InferEntity<typeof PreferenceEntity>;

@@ -3,7 +3,7 @@ import type { Resolvers } from '../../__generated__/resolvers-types.js';
 export const teamResolvers: Resolvers = {
   Query: {
     team: (_parent, { id }, ctx) => ctx.teams.get(id),
-    teams: (_parent, { first, after }, ctx) => ctx.teams.list({ first, after }),
+    teams: (_parent, { first, after, offset }, ctx) => ctx.teams.list({ first, after, offset }),
   },
   Mutation: {
     createTeam: (_parent, { input }, ctx) => ctx.teams.create(input),

@@ -19,7 +19,10 @@ export const TeamEntity = defineEntity({
     skills: p.array().default([]),
     schedule: p.json<WorkSchedule>().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   }),
   uniques: [{ name: 'teams_tenant_name_unique', properties: ['tenantId', 'name'] }],
 });

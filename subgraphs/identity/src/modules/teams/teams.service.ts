@@ -16,7 +16,11 @@ const scheduleSchema = z
   .object({
     timezone,
     hours: z
-      .array(z.object({ day: z.enum(weekdays), start: clock, end: clock }).refine((hours) => hours.start < hours.end, { message: 'end must be after start', path: ['end'] }))
+      .array(
+        z
+          .object({ day: z.enum(weekdays), start: clock, end: clock })
+          .refine((hours) => hours.start < hours.end, { message: 'end must be after start', path: ['end'] }),
+      )
       .max(7),
   })
   .refine((schedule) => new Set(schedule.hours.map((hours) => hours.day)).size === schedule.hours.length, {
@@ -44,14 +48,7 @@ export class TeamsService {
   constructor(private readonly ctx: RequestContext) {}
 
   load(id: string): Promise<Team | null> {
-    return this.ctx
-      .loader<string, Team | null>('teams.byId', async (ids) => {
-        const valid = ids.filter(isUuid);
-        const teams = valid.length > 0 ? await this.ctx.em().find(TeamEntity, { id: { $in: valid } }) : [];
-        const byId = new Map(teams.map((team) => [team.id, team]));
-        return ids.map((id) => byId.get(id) ?? null);
-      })
-      .load(id);
+    return this.ctx.byId(TeamEntity, id);
   }
 
   async get(id: string): Promise<Team | null> {
@@ -59,7 +56,7 @@ export class TeamsService {
     return this.load(id);
   }
 
-  async list(args: { first?: number | null; after?: string | null }): Promise<Connection<Team>> {
+  async list(args: Parameters<typeof pageRequest>[0]): Promise<Connection<Team>> {
     authorize(this.ctx.caller, { roles: ['admin', 'agent'], scope: 'read' });
     return findPage(this.ctx.em(), TeamEntity, {}, { name: 'asc', id: 'asc' }, pageRequest(args));
   }

@@ -8,7 +8,10 @@ export const TenantEntity = defineEntity({
     id: p.uuid().primary(),
     name: p.string().length(200),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   }),
 });
 export type Tenant = InferEntity<typeof TenantEntity>;

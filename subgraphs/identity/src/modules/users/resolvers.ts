@@ -4,7 +4,7 @@ export const userResolvers: Resolvers = {
   Query: {
     me: (_parent, _args, ctx) => ctx.users.me(),
     user: (_parent, { id }, ctx) => ctx.users.get(id),
-    users: (_parent, { first, after, filter }, ctx) => ctx.users.list(filter ?? {}, { first, after }),
+    users: (_parent, { first, after, offset, filter }, ctx) => ctx.users.list(filter ?? {}, { first, after, offset }),
   },
   Mutation: {
     createUser: (_parent, { input }, ctx) => ctx.users.create(input),

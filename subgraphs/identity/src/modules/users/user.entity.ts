@@ -21,7 +21,10 @@ export const UserEntity = defineEntity({
     maxConcurrentConversations: p.integer().default(5),
     lastLoginAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   }),
   indexes: [{ name: 'users_tenant_created_idx', properties: ['tenantId', 'createdAt', 'id'] }],
 });

@@ -17,21 +17,6 @@ export interface UserListFilter {
 export class UserRepository {
   constructor(private readonly em: EntityManager) {}
 
-  async findByIds(ids: readonly string[]): Promise<User[]> {
-    const valid = ids.filter(isUuid);
-    if (valid.length === 0) return [];
-    return this.em.find(UserEntity, { id: { $in: valid } });
-  }
-
-  async findById(id: string): Promise<User | null> {
-    if (!isUuid(id)) return null;
-    return this.em.findOne(UserEntity, { id });
-  }
-
-  async emailExists(email: string): Promise<boolean> {
-    return (await this.em.count(UserEntity, { email }, { filters: false })) > 0;
-  }
-
   async list(filter: UserListFilter, page: PageRequest): Promise<Connection<User>> {
     const where: FilterQuery<User> = {};
     if (filter.role) where.role = filter.role;

@@ -81,13 +81,7 @@ export class UsersService {
 
   /** Batched by id within the caller's tenant; other tenants' users are null. */
   load(id: string): Promise<User | null> {
-    return this.ctx
-      .loader<string, User | null>('users.byId', async (ids) => {
-        const users = await this.repository().findByIds(ids);
-        const byId = new Map(users.map((user) => [user.id, user]));
-        return ids.map((key) => byId.get(key) ?? null);
-      })
-      .load(id);
+    return this.ctx.byId(UserEntity, id);
   }
 
   async me(): Promise<User> {
@@ -104,7 +98,7 @@ export class UsersService {
     return this.load(id);
   }
 
-  async list(filter: UserListFilter, args: { first?: number | null; after?: string | null }): Promise<Connection<User>> {
+  async list(filter: UserListFilter, args: Parameters<typeof pageRequest>[0]): Promise<Connection<User>> {
     authorize(this.ctx.caller, { roles: ['admin', 'agent'], scope: 'read' });
     return this.repository().list(filter, pageRequest(args));
   }
@@ -137,7 +131,12 @@ export class UsersService {
     if (data.isActive !== undefined) user.isActive = data.isActive;
     if (data.maxConcurrentConversations !== undefined) user.maxConcurrentConversations = data.maxConcurrentConversations;
     if (roleChanged) {
-      recordEvent(em, { type: 'user.role_changed', tenantId: user.tenantId, aggregateId: user.id, payload: { userId: user.id, role: user.role } });
+      recordEvent(em, {
+        type: 'user.role_changed',
+        tenantId: user.tenantId,
+        aggregateId: user.id,
+        payload: { userId: user.id, role: user.role },
+      });
     }
     if (deactivated) await this.recordDeactivation(em, user, caller);
     recordEvent(em, { type: 'user.updated', tenantId: user.tenantId, aggregateId: user.id, payload: { userId: user.id } });
@@ -188,7 +187,10 @@ export class UsersService {
     return this.ctx
       .loader<string, string[]>('users.teamIds', async (userIds) => {
         const memberships = await this.ctx.em().find(TeamMemberEntity, { user: { $in: [...userIds] } }, { orderBy: { joinedAt: 'asc' } });
-        return userIds.map((userId) => memberships.filter((membership) => membership.user.id === userId).map((membership) => membership.team.id));
+        const byUser = new Map<string, string[]>();
+        for (const membership of memberships)
+          byUser.set(membership.user.id, [...(byUser.get(membership.user.id) ?? []), membership.team.id]);
+        return userIds.map((id) => byUser.get(id) ?? []);
       })
       .load(userId);
   }

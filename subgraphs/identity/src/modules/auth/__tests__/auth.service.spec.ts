@@ -12,11 +12,30 @@ afterAll(async () => identity?.stop());
 
 const REGISTER = /* GraphQL */ `
   mutation ($input: RegisterInput!) {
-    register(input: $input) { accessToken refreshToken expiresIn tokenType user { id email role tenant { id name } } }
+    register(input: $input) {
+      accessToken
+      refreshToken
+      expiresIn
+      tokenType
+      user {
+        id
+        email
+        role
+        tenant {
+          id
+          name
+        }
+      }
+    }
   }
 `;
 const REFRESH = /* GraphQL */ `
-  mutation ($token: String!) { refreshToken(input: { refreshToken: $token }) { accessToken refreshToken } }
+  mutation ($token: String!) {
+    refreshToken(input: { refreshToken: $token }) {
+      accessToken
+      refreshToken
+    }
+  }
 `;
 
 function uniqueEmail(): string {
@@ -26,10 +45,20 @@ function uniqueEmail(): string {
 describe('auth', () => {
   it('registers a new tenant whose first user is its admin, and announces both', async () => {
     const email = uniqueEmail();
-    const result = await identity.run(REGISTER, { input: { email, password: 'correct horse', name: 'Ada Lovelace', tenantName: 'Analytical Engines' } });
+    const result = await identity.run(REGISTER, {
+      input: { email, password: 'correct horse', name: 'Ada Lovelace', tenantName: 'Analytical Engines' },
+    });
     expect(result.errors).toBeUndefined();
-    const payload = (result.data as { register: { expiresIn: number; tokenType: string; user: { email: string; role: string; tenant: { id: string; name: string } } } }).register;
-    expect(payload).toMatchObject({ expiresIn: 3600, tokenType: 'Bearer', user: { email, role: 'ADMIN', tenant: { name: 'Analytical Engines' } } });
+    const payload = (
+      result.data as {
+        register: { expiresIn: number; tokenType: string; user: { email: string; role: string; tenant: { id: string; name: string } } };
+      }
+    ).register;
+    expect(payload).toMatchObject({
+      expiresIn: 3600,
+      tokenType: 'Bearer',
+      user: { email, role: 'ADMIN', tenant: { name: 'Analytical Engines' } },
+    });
     await identity.settle();
     const types = identity.events.filter((event) => event.tenantId === payload.user.tenant.id).map((event) => event.type);
     expect(types).toEqual(expect.arrayContaining(['tenant.created', 'user.created']));

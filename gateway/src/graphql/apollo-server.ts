@@ -1,0 +1,56 @@
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { Logger } from '@deskgraph/runtime';
+import type { SubgraphName } from '@deskgraph/subgraph-kit';
+import type { GatewayOptions } from '../options.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
+import type { RateLimiter } from '../protection/rate-limiter.js';
+import type { SubgraphClient } from '../subgraphs/subgraph-client.js';
+import { SubgraphDataSource } from '../subgraphs/subgraph-data-source.js';
+import { formatGatewayError } from './format-error.js';
+import type { GatewayContext } from './gateway-context.js';
+import { gatewayPlugin } from './gateway-plugin.js';
+import { aliasLimit, depthLimit } from './limits.js';
+import { rateLimitCategories } from './rate-limit-categories.js';
+
+/** Apollo Server over Apollo Gateway, planning over the checked-in supergraph (no runtime introspection). */
+export function createApolloServer(options: {
+  supergraphSdl: string;
+  clients: Record<SubgraphName, SubgraphClient>;
+  gatewayOptions: GatewayOptions;
+  rateLimiter: RateLimiter;
+  metrics: GatewayMetrics;
+  logger: Logger;
+}): ApolloServer<GatewayContext> {
+  const { gatewayOptions, metrics } = options;
+  const gateway = new ApolloGateway({
+    supergraphSdl: options.supergraphSdl,
+    logger: options.logger,
+    buildService: ({ name }) => {
+      const client = options.clients[name as SubgraphName];
+      if (!client) throw new Error(`The supergraph names an unknown subgraph: ${name}`);
+      return new SubgraphDataSource(client, metrics);
+    },
+  });
+  return new ApolloServer<GatewayContext>({
+    gateway,
+    logger: options.logger,
+    introspection: !gatewayOptions.production,
+    hideSchemaDetailsFromClientErrors: gatewayOptions.production,
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    parseOptions: { maxTokens: gatewayOptions.graphqlLimits.maxTokens },
+    validationRules: [depthLimit(gatewayOptions.graphqlLimits.maxDepth), aliasLimit(gatewayOptions.graphqlLimits.maxAliases)],
+    formatError: (formatted) => formatGatewayError(formatted),
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      gatewayPlugin({
+        limits: gatewayOptions.graphqlLimits,
+        rateLimiter: options.rateLimiter,
+        categories: rateLimitCategories(options.supergraphSdl),
+        metrics,
+      }),
+    ],
+  });
+}

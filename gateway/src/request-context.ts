@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import type { CallerAssertions } from '@deskgraph/auth';
+import { AppError } from '@deskgraph/errors';
+import type { Logger } from '@deskgraph/runtime';
+import type { Authenticator } from './auth/authenticator.js';
+import type { GatewayContext } from './graphql/gateway-context.js';
+
+const REQUEST_ID = /^[\w.:-]{1,100}$/;
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** Set for every request by `requestContextMiddleware`. */
+      gatewayContext: GatewayContext;
+    }
+  }
+}
+
+/**
+ * Gives every request an id (the client's `X-Request-Id` when sane) and authenticates it.
+ * Invalid credentials are recorded, not answered here: each edge answers in its own shape.
+ */
+export function requestContextMiddleware(options: { authenticator: Authenticator; assertions: CallerAssertions; logger: Logger }) {
+  return async (request: Request, response: Response, next: NextFunction): Promise<void> => {
+    const offered = request.header('x-request-id');
+    const requestId = offered && REQUEST_ID.test(offered) ? offered : randomUUID();
+    response.setHeader('X-Request-Id', requestId);
+    const logger = options.logger.child({ requestId });
+    let caller = null;
+    let authError: AppError | null = null;
+    try {
+      caller = await options.authenticator.authenticate({
+        authorization: request.header('authorization'),
+        apiKey: request.header('x-api-key'),
+      });
+    } catch (error) {
+      if (!(error instanceof AppError)) {
+        next(error);
+        return;
+      }
+      authError = error;
+    }
+    let callerToken: Promise<string | null> | null = null;
+    request.gatewayContext = {
+      requestId,
+      logger,
+      caller,
+      authError,
+      rateLimitSubject: caller ? (caller.userId ? `user:${caller.userId}` : `key:${caller.apiKeyId}`) : `ip:${request.ip}`,
+      callerToken: () => (callerToken ??= caller ? options.assertions.sign(caller) : Promise.resolve(null)),
+    };
+    next();
+  };
+}

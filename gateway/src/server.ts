@@ -1,0 +1,169 @@
+import http from 'node:http';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import { expressMiddleware } from '@as-integrations/express5';
+import { GraphQLError } from 'graphql';
+import { pinoHttp } from 'pino-http';
+import { CallerAssertions } from '@deskgraph/auth';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '@deskgraph/database';
+import { createEventBus, type EventBus } from '@deskgraph/events';
+import { createLogger, type Logger } from '@deskgraph/runtime';
+import { subgraphNames, type Subgraph, type SubgraphName } from '@deskgraph/subgraph-kit';
+import { Authenticator } from './auth/authenticator.js';
+import { createApolloServer } from './graphql/apollo-server.js';
+import { graphiqlRouter } from './ide/graphiql-page.js';
+import { checkHealth } from './observability/health.js';
+import { GatewayMetrics } from './observability/metrics.js';
+import type { GatewayOptions } from './options.js';
+import { MemoryRateLimitStore, RedisRateLimitStore, type RateLimitStore } from './protection/rate-limit-store.js';
+import { RateLimiter } from './protection/rate-limiter.js';
+import { requestContextMiddleware } from './request-context.js';
+import { restErrorHandler, restRouter } from './rest/rest-router.js';
+import { restRoutes } from './rest/routes.js';
+import { subgraphFactories } from './subgraphs/registry.js';
+import { inProcessClient, remoteClient, type SubgraphClient } from './subgraphs/subgraph-client.js';
+
+export const SUPERGRAPH_PATH = fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url));
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  logger: Logger;
+  bus: EventBus;
+  /** The subgraphs running in this process. */
+  subgraphs: Subgraph[];
+  /** Drains HTTP, then stops Apollo, subgraphs, the bus and the embedded database. */
+  stop(): Promise<void>;
+}
+
+/** Builds and starts the whole gateway process: every in-process subgraph, Apollo, REST, health, metrics. */
+export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const logger = createLogger({ name: 'gateway', level: options.logLevel });
+  const bus = createEventBus({ redisUrl: options.redisUrl, prefix: options.redisPrefix, logger });
+  const assertions = new CallerAssertions(options.internalTokenSecret);
+  const metrics = new GatewayMetrics();
+
+  const local = subgraphNames.filter((name) => !options.subgraphUrls[name]);
+  let embedded: EmbeddedPostgres | null = null;
+  let databaseUrl = options.databaseUrl;
+  if (local.length > 0 && !databaseUrl) {
+    embedded = await startEmbeddedPostgres({
+      dataDir: options.dataDir,
+      port: options.embeddedDatabasePort,
+      maxConnections: local.length * options.databasePoolSize + 10,
+    });
+    databaseUrl = embedded.url;
+    logger.info({ dataDir: options.dataDir }, 'using the embedded PostgreSQL (set DATABASE_URL for a real server)');
+  }
+
+  const subgraphs: Subgraph[] = [];
+  const clients = {} as Record<SubgraphName, SubgraphClient>;
+  for (const name of subgraphNames) {
+    const url = options.subgraphUrls[name];
+    if (url) {
+      clients[name] = remoteClient(name, url);
+      continue;
+    }
+    const subgraph = await subgraphFactories[name](
+      { databaseUrl: databaseUrl!, bus, assertions, logger, poolSize: options.databasePoolSize },
+      options,
+    );
+    subgraphs.push(subgraph);
+    clients[name] = inProcessClient(subgraph, name);
+  }
+
+  const store: RateLimitStore = options.redisUrl
+    ? new RedisRateLimitStore(options.redisUrl, options.redisPrefix, logger)
+    : new MemoryRateLimitStore();
+  const rateLimiter = new RateLimiter(store, options.rateLimits, logger);
+  const authenticator = new Authenticator({ jwtSecret: options.jwtSecret, identity: clients.identity, assertions, bus });
+  const apollo = createApolloServer({
+    supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
+    clients,
+    gatewayOptions: options,
+    rateLimiter,
+    metrics,
+    logger,
+  });
+  await apollo.start();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxy);
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (request) => request.headers['x-request-id'] as string,
+      autoLogging: { ignore: (request) => request.url === '/metrics' },
+    }),
+  );
+  app.use((request, response, next) => {
+    const stop = metrics.httpDuration.startTimer({ method: request.method });
+    response.on('finish', () => {
+      const route =
+        (request.route as { path?: string } | undefined)?.path ??
+        (response.statusCode === 404 ? 'unmatched' : request.baseUrl || request.path);
+      stop({ route });
+      metrics.httpRequests.inc({ method: request.method, route, status: String(response.statusCode) });
+    });
+    next();
+  });
+  app.get('/health/live', (_request, response) => {
+    response.json({ status: 'alive' });
+  });
+  app.get('/health', async (_request, response) => {
+    const report = await checkHealth(Object.values(clients), bus, Boolean(options.redisUrl));
+    response.status(report.status === 'unhealthy' ? 503 : 200).json(report);
+  });
+  app.get('/metrics', async (_request, response) => {
+    response.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.use(graphiqlRouter());
+  app.use(requestContextMiddleware({ authenticator, assertions, logger }));
+  app.use(express.json({ limit: options.bodyLimit }));
+  app.use(
+    '/graphql',
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const context = req.gatewayContext;
+        if (context.authError) {
+          const status = context.authError.code === 'UNAUTHORIZED' ? 401 : 503;
+          throw new GraphQLError(context.authError.message, { extensions: { code: context.authError.code, http: { status } } });
+        }
+        return context;
+      },
+    }),
+  );
+  app.use(restRouter(restRoutes, apollo));
+  app.use(restErrorHandler(logger));
+
+  const server = http.createServer(app);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(options.port, options.host, resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
+  logger.info(
+    { port, inProcess: local, remote: Object.keys(options.subgraphUrls) },
+    `deskgraph gateway ready at http://${host}:${port}/graphql`,
+  );
+
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    logger,
+    bus,
+    subgraphs,
+    async stop() {
+      server.closeIdleConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await apollo.stop();
+      authenticator.close();
+      for (const subgraph of subgraphs) await subgraph.stop();
+      await store.close();
+      await bus.close();
+      await embedded?.stop();
+    },
+  };
+}

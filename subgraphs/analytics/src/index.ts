@@ -1,0 +1,1 @@
+export { createAnalyticsSubgraph } from './server.js';

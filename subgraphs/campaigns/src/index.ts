@@ -1,0 +1,1 @@
+export { createCampaignsSubgraph } from './server.js';

@@ -1,0 +1,1 @@
+export { createKnowledgeSubgraph } from './server.js';

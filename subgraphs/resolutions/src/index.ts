@@ -1,0 +1,1 @@
+export { createResolutionsSubgraph } from './server.js';

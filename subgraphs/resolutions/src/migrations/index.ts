@@ -1,0 +1,5 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261122104736 } from './Migration20261122104736.js';
+
+/** Every migration of this subgraph, oldest first (written by `pnpm migration:create`). */
+export const migrations: MigrationObject[] = [{ name: 'Migration20261122104736', class: Migration20261122104736 }];

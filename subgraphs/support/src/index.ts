@@ -1,0 +1,1 @@
+export { createSupportSubgraph } from './server.js';

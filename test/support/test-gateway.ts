@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startGateway, type GatewayOptions, type RunningGateway } from '@deskgraph/gateway';
+import { createTestDatabase, testEnvironment, type TestDatabase } from '@deskgraph/testing';
+
+export interface TestGateway {
+  url: string;
+  gateway: RunningGateway;
+  options: GatewayOptions;
+  /** POST /graphql; returns the parsed body and the HTTP response. */
+  graphql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<{
+    status: number;
+    headers: Headers;
+    body: { data?: T | null; errors?: { message: string; path?: unknown; extensions?: Record<string, unknown> }[] };
+  }>;
+  /** A REST call; a JSON body when given. */
+  rest(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; headers: Headers; body: any }>;
+  stop(): Promise<void>;
+}
+
+/** Generous limits so concurrent tests sharing 127.0.0.1 never trip them; rate-limit tests pass their own. */
+export const TEST_RATE_LIMITS: GatewayOptions['rateLimits'] = {
+  windowSeconds: 60,
+  standard: 100_000,
+  search: 100_000,
+  ai: 100_000,
+  webhook: 100_000,
+};
+
+/** The default options of a gateway under test, on a database of its own. */
+export function testGatewayOptions(databaseUrl: string, overrides: Partial<GatewayOptions> = {}): GatewayOptions {
+  return {
+    production: false,
+    host: '127.0.0.1',
+    port: 0,
+    logLevel: testEnvironment.logLevel,
+    dataDir: mkdtempSync(join(tmpdir(), 'deskgraph-test-')),
+    databaseUrl,
+    databasePoolSize: 3,
+    embeddedDatabasePort: 0,
+    redisUrl: undefined,
+    redisPrefix: `deskgraph-test-${randomUUID()}`,
+    jwtSecret: randomUUID() + randomUUID(),
+    internalTokenSecret: randomUUID() + randomUUID(),
+    refreshTokenTtlDays: 30,
+    bodyLimit: '1mb',
+    trustProxy: false,
+    subgraphUrls: {},
+    rateLimits: TEST_RATE_LIMITS,
+    graphqlLimits: { maxDepth: 12, maxAliases: 30, maxCost: 5000, maxTokens: 5000 },
+    ...overrides,
+  };
+}
+
+/** A whole gateway with every subgraph in-process, on a fresh database of the real PostgreSQL. */
+export async function startTestGateway(overrides: Partial<GatewayOptions> = {}, existing?: TestDatabase): Promise<TestGateway> {
+  const database = existing ?? (await createTestDatabase());
+  const options = testGatewayOptions(database.url, overrides);
+  const gateway = await startGateway(options);
+  return {
+    url: gateway.url,
+    gateway,
+    options,
+    async graphql(query, variables, headers = {}) {
+      const response = await fetch(`${gateway.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, headers: response.headers, body: (await response.json()) as never };
+    },
+    async rest(method, path, body, headers = {}) {
+      const response = await fetch(`${gateway.url}${path}`, {
+        method,
+        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
+    },
+    async stop() {
+      await gateway.stop();
+      if (!existing) await database.drop();
+    },
+  };
+}
+
+export function uniqueEmail(label = 'user'): string {
+  return `${label}-${randomUUID().slice(0, 8)}@example.com`;
+}
+
+export interface SignedIn {
+  accessToken: string;
+  refreshToken: string;
+  userId: string;
+  tenantId: string;
+  email: string;
+  headers: Record<string, string>;
+}
+
+/** Registers a new tenant through the 004 REST path and returns its admin's session. */
+export async function registerTenant(harness: TestGateway, name = 'Ada Admin'): Promise<SignedIn> {
+  const email = uniqueEmail('admin');
+  const response = await harness.rest('POST', '/api/v1/auth/register', { email, password: 'correct horse battery', name });
+  if (response.status !== 201) throw new Error(`registration failed: ${JSON.stringify(response.body)}`);
+  const { accessToken, refreshToken, user } = response.body.data;
+  return {
+    accessToken,
+    refreshToken,
+    userId: user.id,
+    tenantId: user.tenantId,
+    email,
+    headers: { authorization: `Bearer ${accessToken}` },
+  };
+}
+
+/** Creates a user with `role` in the admin's tenant and signs them in. */
+export async function addUser(harness: TestGateway, admin: SignedIn, role: 'agent' | 'admin' | 'customer'): Promise<SignedIn> {
+  const email = uniqueEmail(role);
+  const created = await harness.rest(
+    'POST',
+    '/v1/users',
+    { email, password: 'correct horse battery', firstName: 'Test', lastName: role, role },
+    admin.headers,
+  );
+  if (created.status !== 201) throw new Error(`user creation failed: ${JSON.stringify(created.body)}`);
+  const login = await harness.rest('POST', '/v1/auth/login', { email, password: 'correct horse battery' });
+  const { accessToken, refreshToken, user } = login.body.data;
+  return {
+    accessToken,
+    refreshToken,
+    userId: user.id,
+    tenantId: admin.tenantId,
+    email,
+    headers: { authorization: `Bearer ${accessToken}` },
+  };
+}
