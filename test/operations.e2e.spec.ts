@@ -55,7 +55,7 @@ describe('operations endpoints', () => {
   it('echoes a sane client request id and makes one up otherwise', async () => {
     const given = await fetch(`${harness.url}/v1/auth/me`, { headers: { 'x-request-id': 'client-abc-123' } });
     expect(given.headers.get('x-request-id')).toBe('client-abc-123');
-    expect((await given.json()).meta.requestId).toBe('client-abc-123');
+    expect(((await given.json()) as { meta: { requestId: string } }).meta.requestId).toBe('client-abc-123');
     const invented = await fetch(`${harness.url}/v1/auth/me`, { headers: { 'x-request-id': 'bad id with spaces' } });
     expect(invented.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
