@@ -12,22 +12,28 @@ declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
-      /** Set for every request by `requestContextMiddleware`. */
+      /** The request's id: the client's `X-Request-Id` when sane, else a new UUID. */
+      requestId: string;
+      /** Set for every API request by `authenticateRequest`. */
       gatewayContext: GatewayContext;
     }
   }
 }
 
+/** Gives every request an id, echoed in `X-Request-Id` and carried by every log line. */
+export function assignRequestId(request: Request, response: Response, next: NextFunction): void {
+  const offered = request.header('x-request-id');
+  request.requestId = offered && REQUEST_ID.test(offered) ? offered : randomUUID();
+  response.setHeader('X-Request-Id', request.requestId);
+  next();
+}
+
 /**
- * Gives every request an id (the client's `X-Request-Id` when sane) and authenticates it.
- * Invalid credentials are recorded, not answered here: each edge answers in its own shape.
+ * Authenticates the request and builds its gateway context. Invalid credentials are
+ * recorded, not answered here: each edge (GraphQL, each REST document) answers in its own shape.
  */
-export function requestContextMiddleware(options: { authenticator: Authenticator; assertions: CallerAssertions; logger: Logger }) {
-  return async (request: Request, response: Response, next: NextFunction): Promise<void> => {
-    const offered = request.header('x-request-id');
-    const requestId = offered && REQUEST_ID.test(offered) ? offered : randomUUID();
-    response.setHeader('X-Request-Id', requestId);
-    const logger = options.logger.child({ requestId });
+export function authenticateRequest(options: { authenticator: Authenticator; assertions: CallerAssertions; logger: Logger }) {
+  return async (request: Request, _response: Response, next: NextFunction): Promise<void> => {
     let caller = null;
     let authError: AppError | null = null;
     try {
@@ -44,8 +50,8 @@ export function requestContextMiddleware(options: { authenticator: Authenticator
     }
     let callerToken: Promise<string | null> | null = null;
     request.gatewayContext = {
-      requestId,
-      logger,
+      requestId: request.requestId,
+      logger: options.logger.child({ requestId: request.requestId }),
       caller,
       authError,
       rateLimitSubject: caller ? (caller.userId ? `user:${caller.userId}` : `key:${caller.apiKeyId}`) : `ip:${request.ip}`,

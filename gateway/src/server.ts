@@ -18,7 +18,7 @@ import { GatewayMetrics } from './observability/metrics.js';
 import type { GatewayOptions } from './options.js';
 import { MemoryRateLimitStore, RedisRateLimitStore, type RateLimitStore } from './protection/rate-limit-store.js';
 import { RateLimiter } from './protection/rate-limiter.js';
-import { requestContextMiddleware } from './request-context.js';
+import { assignRequestId, authenticateRequest } from './request-context.js';
 import { restErrorHandler, restRouter } from './rest/rest-router.js';
 import { restRoutes } from './rest/routes.js';
 import { subgraphFactories } from './subgraphs/registry.js';
@@ -73,9 +73,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     clients[name] = inProcessClient(subgraph, name);
   }
 
-  const store: RateLimitStore = options.redisUrl
-    ? new RedisRateLimitStore(options.redisUrl, options.redisPrefix, logger)
-    : new MemoryRateLimitStore();
+  let store: RateLimitStore = new MemoryRateLimitStore();
+  if (options.redisUrl) {
+    const redisStore = new RedisRateLimitStore(options.redisUrl, options.redisPrefix, logger);
+    await redisStore.connect();
+    store = redisStore;
+  }
   const rateLimiter = new RateLimiter(store, options.rateLimits, logger);
   const authenticator = new Authenticator({ jwtSecret: options.jwtSecret, identity: clients.identity, assertions, bus });
   const apollo = createApolloServer({
@@ -91,11 +94,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy);
+  app.use(assignRequestId);
   app.use(
     pinoHttp({
       logger,
-      genReqId: (request) => request.headers['x-request-id'] as string,
-      autoLogging: { ignore: (request) => request.url === '/metrics' },
+      genReqId: (request) => (request as express.Request).requestId,
+      autoLogging: { ignore: (request) => request.url === '/metrics' || request.url?.startsWith('/health') === true },
     }),
   );
   app.use((request, response, next) => {
@@ -120,7 +124,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     response.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   app.use(graphiqlRouter());
-  app.use(requestContextMiddleware({ authenticator, assertions, logger }));
+  app.use(authenticateRequest({ authenticator, assertions, logger }));
   app.use(express.json({ limit: options.bodyLimit }));
   app.use(
     '/graphql',

@@ -12,18 +12,18 @@ const REQUEST_ERROR_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
 
-/** graphql-js explains a bad variable in prose; this recovers which field is at fault. */
+/** graphql-js explains a bad variable in prose; this recovers which field is at fault (`input.tags.1`). */
 export function variableErrorDetails(message: string): FieldError[] | undefined {
   const match = /^Variable "\$(\w+)" (.*)$/s.exec(message);
   if (!match) return undefined;
   const [, variable = 'variables', rest = ''] = match;
+  if (/^of required type .* was not provided\.$/.test(rest)) return [{ field: variable, message: 'is required' }];
   const at = /^got invalid value .*? at "([^"]+)"; (.*)$/s.exec(rest);
-  if (at) return [{ field: at[1] ?? variable, message: at[2] ?? rest }];
-  const invalid = /^got invalid value .*?; (.*)$/s.exec(rest);
-  const reason = invalid?.[1];
-  const missing = reason ? /^Field "(\w+)" of required type .* was not provided\.$/.exec(reason) : null;
-  if (missing) return [{ field: `${variable}.${missing[1]}`, message: 'is required' }];
-  return [{ field: variable, message: reason ?? rest }];
+  const path = (at?.[1] ?? variable).replace(/\[(\d+)\]/g, '.$1');
+  const reason = at?.[2] ?? /^got invalid value .*?; (.*)$/s.exec(rest)?.[1] ?? rest;
+  const missing = /^Field "(\w+)" of required type .* was not provided\.$/.exec(reason);
+  if (missing) return [{ field: `${path}.${missing[1]}`, message: 'is required' }];
+  return [{ field: path, message: reason }];
 }
 
 /**

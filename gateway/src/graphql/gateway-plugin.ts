@@ -35,7 +35,10 @@ export function gatewayPlugin(options: {
               extensions: { code: 'VALIDATION_ERROR', http: { status: 400 } },
             });
           }
-          const decision = await options.rateLimiter.check(categoryOf(operation, options.categories), contextValue.rateLimitSubject);
+          const decision = await options.rateLimiter.check(
+            categoryOf(operation, fragments, options.categories),
+            contextValue.rateLimitSubject,
+          );
           decisions.set(contextValue, decision);
           if (!decision.allowed) {
             options.metrics.rateLimited.inc({ category: decision.category });

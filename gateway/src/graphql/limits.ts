@@ -99,10 +99,22 @@ export function estimateCost(
   schema: GraphQLSchema,
   operation: OperationDefinitionNode,
   fragments: Record<string, FragmentDefinitionNode>,
-  variables: Record<string, unknown>,
+  provided: Record<string, unknown>,
 ): number {
   const root = schema.getRootType(operation.operation);
   if (!root) return 0;
+  // Variables the request left out take the operation's defaults.
+  const variables: Record<string, unknown> = {};
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    if (name in provided) variables[name] = provided[name];
+    else if (definition.defaultValue?.kind === Kind.INT) variables[name] = Number(definition.defaultValue.value);
+  }
+  // An argument left out of the query takes the schema's default (e.g. `first: Int = 20`).
+  const defaultPageSize = (field: GraphQLField<unknown, unknown>): number | null => {
+    const argument = field.args.find((candidate) => PAGE_ARGUMENTS.includes(candidate.name) && typeof candidate.defaultValue === 'number');
+    return (argument?.defaultValue as number | undefined) ?? null;
+  };
   const walk = (
     selectionSet: SelectionSetNode,
     parent: GraphQLCompositeType,
@@ -119,7 +131,7 @@ export function estimateCost(
         cost += multiplier;
         if (!field || !selection.selectionSet) continue;
         const pageArgument = selection.arguments?.find((argument) => PAGE_ARGUMENTS.includes(argument.name.value));
-        const explicit = pageArgument ? argumentValue(pageArgument.value, variables) : null;
+        const explicit = (pageArgument ? argumentValue(pageArgument.value, variables) : null) ?? defaultPageSize(field);
         const listSize = isList(field.type) ? (explicit ?? pageSize ?? DEFAULT_LIST_SIZE) : 1;
         const childPageSize = isList(field.type) ? null : (explicit ?? pageSize);
         cost += walk(selection.selectionSet, getNamedType(field.type) as GraphQLCompositeType, multiplier * listSize, childPageSize, seen);

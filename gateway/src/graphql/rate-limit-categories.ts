@@ -1,4 +1,4 @@
-import { Kind, parse, type OperationDefinitionNode } from 'graphql';
+import { Kind, parse, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { RateLimitCategory } from '../options.js';
 
 const TAG_PREFIX = 'rate-limit:';
@@ -26,12 +26,24 @@ export function rateLimitCategories(supergraphSdl: string): Map<string, RateLimi
   return categories;
 }
 
-/** The strictest category among an operation's root fields. */
-export function categoryOf(operation: OperationDefinitionNode, categories: Map<string, RateLimitCategory>): RateLimitCategory {
+/** The strictest category among an operation's root fields, also those selected through fragments. */
+export function categoryOf(
+  operation: OperationDefinitionNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+  categories: Map<string, RateLimitCategory>,
+): RateLimitCategory {
   const rootType = operation.operation === 'query' ? 'Query' : operation.operation === 'mutation' ? 'Mutation' : 'Subscription';
   const found = new Set<RateLimitCategory>();
-  for (const selection of operation.selectionSet.selections) {
-    if (selection.kind === Kind.FIELD) found.add(categories.get(`${rootType}.${selection.name.value}`) ?? 'standard');
-  }
+  const visit = (selectionSet: SelectionSetNode, seen: Set<string>): void => {
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) found.add(categories.get(`${rootType}.${selection.name.value}`) ?? 'standard');
+      else if (selection.kind === Kind.INLINE_FRAGMENT) visit(selection.selectionSet, seen);
+      else {
+        const fragment = fragments[selection.name.value];
+        if (fragment && !seen.has(fragment.name.value)) visit(fragment.selectionSet, new Set([...seen, fragment.name.value]));
+      }
+    }
+  };
+  visit(operation.selectionSet, new Set());
   return STRICTEST_FIRST.find((category) => found.has(category)) ?? 'standard';
 }

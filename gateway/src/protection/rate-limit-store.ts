@@ -46,10 +46,16 @@ export class RedisRateLimitStore implements RateLimitStore {
   constructor(
     url: string,
     private readonly prefix: string,
-    logger: Logger,
+    private readonly logger: Logger,
   ) {
-    this.redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+    // No offline queue: while Redis is away a request must not wait for it (the limiter lets it through).
+    this.redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
     this.redis.on('error', (error) => logger.warn({ err: error }, 'rate limit store connection error'));
+  }
+
+  /** Connects before the gateway accepts requests; an unreachable Redis is logged and retried in the background. */
+  async connect(): Promise<void> {
+    await this.redis.connect().catch((error: unknown) => this.logger.error({ err: error }, 'rate limit store: Redis unreachable at start'));
   }
 
   async hit(key: string, windowSeconds: number): Promise<WindowCount> {

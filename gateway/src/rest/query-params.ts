@@ -10,7 +10,7 @@ function single(value: unknown): string | undefined {
 export function integerParam(query: Record<string, unknown>, name: string, bounds: { min: number; max: number; fallback: number }): number {
   const raw = single(query[name]);
   if (raw === undefined || raw === '') return bounds.fallback;
-  const value = Number(raw);
+  const value = /^-?\d{1,15}$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isInteger(value) || value < bounds.min || value > bounds.max) {
     throw new ValidationError([{ field: name, message: `must be an integer between ${bounds.min} and ${bounds.max}` }]);
   }

@@ -65,7 +65,7 @@ export function restRouter(routes: readonly RestRoute[], apollo: ApolloServer<Ga
     router[route.method](route.path, (request, response) => handle(route, apollo, request, response));
   }
   router.use(['/v1', '/api'], (request, response) => {
-    sendFailure(response, familyOfPath(request.originalUrl), request.gatewayContext.requestId, {
+    sendFailure(response, familyOfPath(request.originalUrl), request.requestId, {
       code: 'NOT_FOUND',
       message: `No route for ${request.method} ${request.originalUrl.split('?')[0]}`,
     });
@@ -76,7 +76,7 @@ export function restRouter(routes: readonly RestRoute[], apollo: ApolloServer<Ga
 /** Malformed or oversized bodies, and anything thrown before a route answered. */
 export function restErrorHandler(logger: Logger): ErrorRequestHandler {
   return (error: { type?: string; status?: number }, request, response, _next) => {
-    const requestId = request.gatewayContext?.requestId ?? String(response.getHeader('X-Request-Id') ?? '');
+    const requestId = request.requestId;
     const family = familyOfPath(request.originalUrl);
     if (error.type === 'entity.too.large') {
       response

@@ -19,7 +19,7 @@ const TTL_SECONDS = 300;
 export class CallerAssertions {
   private readonly key: Uint8Array;
   private readonly signed = new LRUCache<string, { token: string; expiresAt: number }>({ max: 10_000 });
-  private readonly verified = new LRUCache<string, Caller>({ max: 10_000, ttl: (TTL_SECONDS - 30) * 1000 });
+  private readonly verified = new LRUCache<string, { caller: Caller; expiresAt: number }>({ max: 10_000 });
 
   constructor(secret: string) {
     this.key = new TextEncoder().encode(secret);
@@ -51,7 +51,7 @@ export class CallerAssertions {
 
   async verify(token: string): Promise<Caller> {
     const cached = this.verified.get(token);
-    if (cached) return cached;
+    if (cached && cached.expiresAt > Date.now()) return cached.caller;
     let payload;
     try {
       ({ payload } = await jwtVerify(token, this.key, { algorithms: [ALGORITHM], issuer: ISSUER, audience: AUDIENCE }));
@@ -59,7 +59,8 @@ export class CallerAssertions {
       throw new UnauthorizedError('Invalid caller assertion');
     }
     const caller = toCaller(payload);
-    this.verified.set(token, caller);
+    // Served from the cache only while the token itself is valid.
+    if (typeof payload.exp === 'number') this.verified.set(token, { caller, expiresAt: payload.exp * 1000 });
     return caller;
   }
 }

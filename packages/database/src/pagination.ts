@@ -1,6 +1,7 @@
 import { Cursor, CursorError, type EntityName, type FilterQuery, type FindByCursorOptions, type QueryOrderMap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ValidationError } from '@deskgraph/errors';
+import { isUuid } from '@deskgraph/validation';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -46,6 +47,7 @@ export async function findPage<T extends object>(
   page: PageRequest,
 ): Promise<Connection<T>> {
   if (page.offset !== null) return findOffsetPage(em, entity, where, orderBy, page.first, page.offset);
+  if (page.after !== null) assertValidCursor(em, entity, orderBy, page.after);
   let cursor: Cursor<T, never, '*', never, true>;
   try {
     cursor = await em.findByCursor(entity, where, {
@@ -55,9 +57,7 @@ export async function findPage<T extends object>(
       includeCount: true,
     } as FindByCursorOptions<T, never, '*', never, true>);
   } catch (error) {
-    if (error instanceof CursorError || (error instanceof SyntaxError && page.after)) {
-      throw new ValidationError([{ field: 'after', message: 'is not a valid cursor' }]);
-    }
+    if (error instanceof CursorError) throw invalidCursor();
     throw error;
   }
   return {
@@ -73,6 +73,43 @@ export async function findPage<T extends object>(
   };
 }
 
+function invalidCursor(): ValidationError {
+  return new ValidationError([{ field: 'after', message: 'is not a valid cursor' }]);
+}
+
+function metadataOf<T extends object>(em: EntityManager, entity: EntityName<T>) {
+  return em.getMetadata().get<T>(typeof entity === 'string' ? entity : (entity as { name: string }).name);
+}
+
+/**
+ * Cursors come back from clients: before one reaches SQL, it must hold one value of the
+ * right type per order key (a forged cursor is a VALIDATION_ERROR, never a SQL error).
+ */
+function assertValidCursor<T extends object>(em: EntityManager, entity: EntityName<T>, orderBy: QueryOrderMap<T>, after: string): void {
+  let values: unknown[];
+  try {
+    const decoded = JSON.parse(Buffer.from(after, 'base64url').toString('utf8')) as unknown;
+    if (!Array.isArray(decoded)) throw invalidCursor();
+    values = Cursor.decode(after);
+  } catch {
+    throw invalidCursor();
+  }
+  const keys = Object.keys(orderBy);
+  const properties = metadataOf(em, entity).properties as Record<string, { runtimeType: string; columnTypes: string[] }>;
+  if (values.length !== keys.length) throw invalidCursor();
+  keys.forEach((key, index) => {
+    const value = values[index];
+    const property = properties[key];
+    const valid =
+      property?.runtimeType === 'Date'
+        ? value instanceof Date && !Number.isNaN(value.getTime())
+        : property?.columnTypes[0] === 'uuid'
+          ? isUuid(value)
+          : typeof value === property?.runtimeType;
+    if (!valid) throw invalidCursor();
+  });
+}
+
 async function findOffsetPage<T extends object>(
   em: EntityManager,
   entity: EntityName<T>,
@@ -82,7 +119,7 @@ async function findOffsetPage<T extends object>(
   offset: number,
 ): Promise<Connection<T>> {
   const [nodes, totalCount] = await em.findAndCount(entity, where, { orderBy, limit: first, offset } as never);
-  const meta = em.getMetadata().get<T>(typeof entity === 'string' ? entity : (entity as { name: string }).name);
+  const meta = metadataOf(em, entity);
   const edges = (nodes as T[]).map((node) => ({ cursor: Cursor.for<T>(meta, node as never, orderBy as never), node }));
   return {
     edges,

@@ -36,6 +36,10 @@ export class TenantGuard implements EventSubscriber {
     for (const changeSet of args.uow.getChangeSets()) {
       if (!('tenantId' in changeSet.meta.properties)) continue;
       const rowTenant = (changeSet.entity as { tenantId?: string }).tenantId;
+      if (rowTenant === undefined) {
+        // An unloaded reference: its tenant is unknown, so it cannot be written or removed safely.
+        throw new Error(`Tenant guard: load ${changeSet.meta.className} ${String(changeSet.entity.id ?? '')} before changing it`);
+      }
       if (rowTenant !== tenantId) {
         throw new Error(`Tenant guard: ${changeSet.meta.className} belongs to another tenant`);
       }

@@ -8,7 +8,7 @@ const STREAM_MAX_LENGTH = 100_000;
 const BLOCK_MS = 2_000;
 const BATCH = 50;
 const MAX_DELIVERIES = 5;
-const RECLAIM_IDLE_MS = 30_000;
+const RECLAIM_IDLE_MS = 15_000;
 
 type StreamEntries = [id: string, fields: string[]][];
 
@@ -98,7 +98,8 @@ export class RedisEventBus implements EventBus {
       if (!String(error).includes('BUSYGROUP')) throw error;
     }
     let lastReclaim = 0;
-    // First our own pending entries (a restart after a crash), then new ones.
+    // Entries a handler failed on, or that a crashed instance held, come back through
+    // XAUTOCLAIM once idle for RECLAIM_IDLE_MS; first drain this consumer's own pending list.
     let cursor = '0';
     while (!this.closed && this.consumers.has(connection)) {
       if (Date.now() - lastReclaim > RECLAIM_IDLE_MS) {

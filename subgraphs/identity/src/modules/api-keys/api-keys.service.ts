@@ -46,6 +46,13 @@ export class ApiKeysService {
     private readonly orm: MikroORM,
   ) {}
 
+  /** A key of the caller's tenant, batched; null unless the caller administers the tenant. */
+  async load(id: string): Promise<ApiKey | null> {
+    const caller = this.ctx.caller;
+    if (!caller || (caller.kind !== 'system' && (caller.role !== 'admin' || !caller.scopes.includes('admin')))) return null;
+    return this.ctx.byId(ApiKeyEntity, id);
+  }
+
   async list(): Promise<ApiKey[]> {
     authorize(this.ctx.caller, { roles: ['admin'], scope: 'admin' });
     return this.ctx.em().find(ApiKeyEntity, {}, { orderBy: { createdAt: 'desc', id: 'desc' } });

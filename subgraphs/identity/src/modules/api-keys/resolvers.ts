@@ -11,7 +11,7 @@ export const apiKeyResolvers: Resolvers = {
     revokeApiKey: (_parent, { id }, ctx) => ctx.apiKeys.revoke(id),
   },
   ApiKey: {
-    __resolveReference: async (reference, ctx) => (await ctx.apiKeys.list()).find((key) => key.id === reference.id) ?? null,
+    __resolveReference: (reference, ctx) => ctx.apiKeys.load(reference.id),
     createdBy: (apiKey, _args, ctx) => (apiKey.createdById ? ctx.users.load(apiKey.createdById) : null),
     isActive: (apiKey) => isApiKeyActive(apiKey),
   },

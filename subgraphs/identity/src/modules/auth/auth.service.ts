@@ -97,8 +97,7 @@ export class AuthService {
       return { user, next: addRefreshToken(tx, user, this.config.refreshTokenTtlDays, token) };
     });
     if (!rotated) {
-      await revokeSession(em, token.tenantId, token.user.id, token.familyId, 'refresh_token_reused');
-      await em.flush();
+      await em.transactional((tx) => revokeSession(tx, token.tenantId, token.user.id, token.familyId, 'refresh_token_reused'));
       throw new UnauthorizedError('Refresh token reuse detected; the session has been revoked');
     }
     return this.payload(rotated.user, rotated.next.token, token.familyId);
@@ -115,8 +114,9 @@ export class AuthService {
       familyId = token.familyId;
     }
     if (!familyId || !caller.userId) throw new ValidationError([{ field: 'refreshToken', message: 'is required for an API key' }]);
-    await revokeSession(em, caller.tenantId, caller.userId, familyId, 'logout');
-    await em.flush();
+    const sessionId = familyId;
+    const userId = caller.userId;
+    await em.transactional((tx) => revokeSession(tx, caller.tenantId, userId, sessionId, 'logout'));
     return true;
   }
 

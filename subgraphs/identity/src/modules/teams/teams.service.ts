@@ -98,19 +98,20 @@ export class TeamsService {
   async update(id: string, input: unknown): Promise<Team> {
     authorize(this.ctx.caller, { roles: ['admin'], scope: 'admin' });
     const data = parseInput(updateTeamSchema, input);
-    const em = this.ctx.em();
-    const team = await this.require(id);
-    if (data.name !== undefined) team.name = data.name;
-    if (data.description !== undefined) team.description = data.description;
-    if (data.skills !== undefined) team.skills = data.skills;
-    if (data.schedule !== undefined) team.schedule = data.schedule as WorkSchedule | null;
-    if (data.memberIds !== undefined) {
-      await em.nativeDelete(TeamMemberEntity, { team: team.id, user: { $nin: data.memberIds } });
-      await this.replaceMembers(em, team, data.memberIds);
-    }
-    recordEvent(em, { type: 'team.updated', tenantId: team.tenantId, aggregateId: team.id, payload: { teamId: team.id } });
-    await flushOrConflict(em, 'A team with this name already exists');
-    return team;
+    return this.ctx.em().transactional(async (em) => {
+      const team = await this.require(id, em);
+      if (data.name !== undefined) team.name = data.name;
+      if (data.description !== undefined) team.description = data.description;
+      if (data.skills !== undefined) team.skills = data.skills;
+      if (data.schedule !== undefined) team.schedule = data.schedule as WorkSchedule | null;
+      if (data.memberIds !== undefined) {
+        await em.nativeDelete(TeamMemberEntity, { team: team.id, user: { $nin: data.memberIds } });
+        await this.replaceMembers(em, team, data.memberIds);
+      }
+      recordEvent(em, { type: 'team.updated', tenantId: team.tenantId, aggregateId: team.id, payload: { teamId: team.id } });
+      await flushOrConflict(em, 'A team with this name already exists');
+      return team;
+    });
   }
 
   async delete(id: string): Promise<boolean> {
@@ -123,8 +124,8 @@ export class TeamsService {
     return true;
   }
 
-  private async require(id: string): Promise<Team> {
-    const team = isUuid(id) ? await this.ctx.em().findOne(TeamEntity, { id }) : null;
+  private async require(id: string, em: EntityManager = this.ctx.em()): Promise<Team> {
+    const team = isUuid(id) ? await em.findOne(TeamEntity, { id }) : null;
     if (!team) throw new NotFoundError('Team', id);
     return team;
   }

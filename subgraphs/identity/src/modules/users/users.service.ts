@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { authorize, requireCaller, roles, type Caller } from '@deskgraph/auth';
@@ -119,29 +120,29 @@ export class UsersService {
     const adminOnly = data.role !== undefined || data.isActive !== undefined || data.maxConcurrentConversations !== undefined;
     if (!isSelf || adminOnly) authorize(caller, { roles: ['admin'], scope: 'admin' });
     else authorize(caller, { scope: 'write' });
-    const em = this.ctx.em();
-    const user = await this.require(id);
-    const roleChanged = data.role !== undefined && data.role !== user.role;
-    const deactivated = data.isActive === false && user.isActive;
-    if ((roleChanged && user.role === 'admin') || (deactivated && user.role === 'admin')) await this.keepAnAdmin(user.id);
-    if (data.firstName !== undefined) user.firstName = data.firstName;
-    if (data.lastName !== undefined) user.lastName = data.lastName;
-    if (data.phone !== undefined) user.phone = data.phone;
-    if (data.role !== undefined) user.role = data.role;
-    if (data.isActive !== undefined) user.isActive = data.isActive;
-    if (data.maxConcurrentConversations !== undefined) user.maxConcurrentConversations = data.maxConcurrentConversations;
-    if (roleChanged) {
-      recordEvent(em, {
-        type: 'user.role_changed',
-        tenantId: user.tenantId,
-        aggregateId: user.id,
-        payload: { userId: user.id, role: user.role },
-      });
-    }
-    if (deactivated) await this.recordDeactivation(em, user, caller);
-    recordEvent(em, { type: 'user.updated', tenantId: user.tenantId, aggregateId: user.id, payload: { userId: user.id } });
-    await em.flush();
-    return user;
+    return this.ctx.em().transactional(async (em) => {
+      const user = await this.require(id, em);
+      const roleChanged = data.role !== undefined && data.role !== user.role;
+      const deactivated = data.isActive === false && user.isActive;
+      if (user.role === 'admin' && (roleChanged || deactivated)) await this.keepAnAdmin(em, user.id);
+      if (data.firstName !== undefined) user.firstName = data.firstName;
+      if (data.lastName !== undefined) user.lastName = data.lastName;
+      if (data.phone !== undefined) user.phone = data.phone;
+      if (data.role !== undefined) user.role = data.role;
+      if (data.isActive !== undefined) user.isActive = data.isActive;
+      if (data.maxConcurrentConversations !== undefined) user.maxConcurrentConversations = data.maxConcurrentConversations;
+      if (roleChanged) {
+        recordEvent(em, {
+          type: 'user.role_changed',
+          tenantId: user.tenantId,
+          aggregateId: user.id,
+          payload: { userId: user.id, role: user.role },
+        });
+      }
+      if (deactivated) await this.recordDeactivation(em, user, caller);
+      recordEvent(em, { type: 'user.updated', tenantId: user.tenantId, aggregateId: user.id, payload: { userId: user.id } });
+      return user;
+    });
   }
 
   async deactivate(id: string): Promise<User> {
@@ -163,22 +164,17 @@ export class UsersService {
     const data = parseInput(changePasswordSchema, input);
     const targetId = data.userId ?? caller.userId;
     if (!targetId) throw new ValidationError([{ field: 'userId', message: 'is required for an API key' }]);
-    const em = this.ctx.em();
-    if (targetId === caller.userId) {
-      authorize(caller, { scope: 'write' });
-      const user = await em.findOne(UserEntity, { id: targetId });
-      if (!user) throw new NotFoundError('User', targetId);
-      if (!data.currentPassword || !(await verifyPassword(user.passwordHash, data.currentPassword))) {
+    if (targetId === caller.userId) authorize(caller, { scope: 'write' });
+    else authorize(caller, { roles: ['admin'], scope: 'admin' });
+    await this.ctx.em().transactional(async (em) => {
+      const user = await this.require(targetId, em);
+      const ownPassword = targetId === caller.userId;
+      if (ownPassword && !(data.currentPassword && (await verifyPassword(user.passwordHash, data.currentPassword)))) {
         throw new ValidationError([{ field: 'currentPassword', message: 'is not the current password' }]);
       }
       user.passwordHash = await hashPassword(data.newPassword);
-    } else {
-      authorize(caller, { roles: ['admin'], scope: 'admin' });
-      const user = await this.require(targetId);
-      user.passwordHash = await hashPassword(data.newPassword);
-    }
-    await revokeUserSessions(em, caller.tenantId, targetId, 'password_changed');
-    await em.flush();
+      await revokeUserSessions(em, caller.tenantId, targetId, 'password_changed');
+    });
     return true;
   }
 
@@ -195,15 +191,20 @@ export class UsersService {
       .load(userId);
   }
 
-  private async require(id: string): Promise<User> {
-    const user = isUuid(id) ? await this.ctx.em().findOne(UserEntity, { id }) : null;
+  private async require(id: string, em: EntityManager = this.ctx.em()): Promise<User> {
+    const user = isUuid(id) ? await em.findOne(UserEntity, { id }) : null;
     if (!user) throw new NotFoundError('User', id);
     return user;
   }
 
-  private async keepAnAdmin(leavingAdminId: string): Promise<void> {
-    const others = await this.ctx.em().count(UserEntity, { role: 'admin', isActive: true, id: { $ne: leavingAdminId } });
-    if (others === 0) throw new ConflictError('A tenant needs at least one active admin');
+  /** Locks the tenant's active admins, so two admins demoting each other cannot both succeed. */
+  private async keepAnAdmin(em: EntityManager, leavingAdminId: string): Promise<void> {
+    const admins = await em.find(
+      UserEntity,
+      { role: 'admin', isActive: true },
+      { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' } },
+    );
+    if (!admins.some((admin) => admin.id !== leavingAdminId)) throw new ConflictError('A tenant needs at least one active admin');
   }
 
   private async recordDeactivation(em: EntityManager, user: User, caller: Caller): Promise<void> {
