@@ -26,4 +26,6 @@ export interface GatewayOptions {
   subgraphUrls: Partial<Record<SubgraphName, string>>;
   rateLimits: { windowSeconds: number } & Record<RateLimitCategory, number>;
   graphqlLimits: { maxDepth: number; maxAliases: number; maxCost: number; maxTokens: number };
+  /** Instrumentation: called with every SQL statement of the in-process subgraphs (statement-count tests). */
+  onQuery?: (subgraph: SubgraphName, sql: string) => void;
 }

@@ -65,8 +65,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       clients[name] = remoteClient(name, url);
       continue;
     }
+    const onQuery = options.onQuery;
     const subgraph = await subgraphFactories[name](
-      { databaseUrl: databaseUrl!, bus, assertions, logger, poolSize: options.databasePoolSize },
+      {
+        databaseUrl: databaseUrl!,
+        bus,
+        assertions,
+        logger,
+        poolSize: options.databasePoolSize,
+        onQuery: onQuery && ((sql) => onQuery(name, sql)),
+      },
       options,
     );
     subgraphs.push(subgraph);

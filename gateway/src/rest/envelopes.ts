@@ -14,11 +14,17 @@ export interface PagePagination {
   hasPreviousPage: boolean;
 }
 
+/** Cursor paging (timelines), where page numbers make no sense. */
+export interface CursorPagination {
+  hasNextPage: boolean;
+  nextCursor: string | null;
+}
+
 export interface RestSuccess {
   status: number;
   /** The document-shaped payload: `data` for 000/002/004, the whole body for 001 and 003. */
   body: unknown;
-  pagination?: PagePagination;
+  pagination?: PagePagination | CursorPagination | undefined;
 }
 
 export interface RestFailure {

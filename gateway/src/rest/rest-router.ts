@@ -46,6 +46,12 @@ async function handle(route: RestRoute, apollo: ApolloServer<GatewayContext>, re
     const { data, errors } = result.body.singleResult;
     if (errors?.length) return fail(failureOf(errors[0]!));
     const shaped = route.respond(data as never, restRequest);
+    if (shaped.file) {
+      response.setHeader('Content-Disposition', `attachment; filename="${shaped.file.filename.replace(/["\\\r\n]/g, '_')}"`);
+      response.setHeader('X-Content-Type-Options', 'nosniff');
+      response.type(shaped.file.contentType).send(shaped.file.content);
+      return;
+    }
     sendSuccess(response, route.family, context.requestId, {
       status: shaped.status ?? route.status ?? 200,
       body: shaped.body,

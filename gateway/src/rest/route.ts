@@ -1,5 +1,5 @@
 import type { Caller } from '@deskgraph/auth';
-import type { DocumentFamily, PagePagination } from './envelopes.js';
+import type { CursorPagination, DocumentFamily, PagePagination } from './envelopes.js';
 
 export interface RestRequest {
   params: Record<string, string>;
@@ -10,9 +10,11 @@ export interface RestRequest {
 
 export interface RestResult {
   body: unknown;
-  pagination?: PagePagination;
+  pagination?: PagePagination | CursorPagination;
   /** Overrides the route's success status. */
   status?: number;
+  /** A file to send as it is, instead of a JSON envelope (downloads). */
+  file?: { contentType: string; filename: string; content: Buffer };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { createAnalyticsSubgraph } from '@deskgraph/analytics';
 import { createCampaignsSubgraph } from '@deskgraph/campaigns';
 import { createIdentitySubgraph } from '@deskgraph/identity';
@@ -13,7 +14,7 @@ type SubgraphFactory = (dependencies: SubgraphDependencies, options: GatewayOpti
 export const subgraphFactories: Record<SubgraphName, SubgraphFactory> = {
   identity: (dependencies, options) =>
     createIdentitySubgraph(dependencies, { jwtSecret: options.jwtSecret, refreshTokenTtlDays: options.refreshTokenTtlDays }),
-  support: (dependencies) => createSupportSubgraph(dependencies),
+  support: (dependencies, options) => createSupportSubgraph(dependencies, { attachmentsDirectory: join(options.dataDir, 'attachments') }),
   resolutions: (dependencies) => createResolutionsSubgraph(dependencies),
   campaigns: (dependencies) => createCampaignsSubgraph(dependencies),
   knowledge: (dependencies) => createKnowledgeSubgraph(dependencies),

@@ -1,7 +1,13 @@
 import type { RequestContext } from '@deskgraph/subgraph-kit';
+import type { ConversationsService } from './modules/conversations/conversations.service.js';
+import type { MessagesService } from './modules/messages/messages.service.js';
 import type { CustomersService } from './modules/customers/customers.service.js';
+import type { OrganizationsService } from './modules/organizations/organizations.service.js';
 
 /** The support subgraph's per-request context: the base context plus its services. */
 export interface SubgraphContext extends RequestContext {
+  conversations: ConversationsService;
+  messages: MessagesService;
   customers: CustomersService;
+  organizations: OrganizationsService;
 }

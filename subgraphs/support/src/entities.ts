@@ -1,4 +1,21 @@
+import { ConversationEventEntity } from './modules/conversations/conversation-event.entity.js';
+import { ConversationEntity } from './modules/conversations/conversation.entity.js';
+import { CustomerIdentityEntity } from './modules/customers/customer-identity.entity.js';
+import { CustomerMergeEntity } from './modules/customers/customer-merge.entity.js';
 import { CustomerEntity } from './modules/customers/customer.entity.js';
+import { MessageAttachmentEntity, MessageEntity } from './modules/messages/message.entity.js';
+import { OrganizationEntity } from './modules/organizations/organization.entity.js';
+import { TicketTemplateEntity } from './modules/tickets/ticket-template.entity.js';
 
 /** Every entity of the support schema. */
-export const entities = [CustomerEntity];
+export const entities = [
+  OrganizationEntity,
+  CustomerEntity,
+  CustomerIdentityEntity,
+  CustomerMergeEntity,
+  ConversationEntity,
+  ConversationEventEntity,
+  MessageEntity,
+  MessageAttachmentEntity,
+  TicketTemplateEntity,
+];

@@ -1,5 +1,8 @@
 import type { Resolvers } from './__generated__/resolvers-types.js';
+import { conversationResolvers } from './modules/conversations/resolvers.js';
+import { messageResolvers } from './modules/messages/resolvers.js';
 import { customerResolvers } from './modules/customers/resolvers.js';
+import { organizationResolvers } from './modules/organizations/resolvers.js';
 
 /** Every module's resolvers; the kit merges them per type. */
-export const resolvers: Resolvers[] = [customerResolvers];
+export const resolvers: Resolvers[] = [customerResolvers, organizationResolvers, conversationResolvers, messageResolvers];

@@ -1,13 +1,29 @@
 import { createSubgraph, type Subgraph, type SubgraphDependencies } from '@deskgraph/subgraph-kit';
+import { supportConfig, type SupportConfig } from './config.js';
 import type { SubgraphContext } from './context.js';
 import { entities } from './entities.js';
 import { migrations } from './migrations/index.js';
+import { ConversationsService } from './modules/conversations/conversations.service.js';
+import { LocalDiskAttachmentStorage } from './modules/messages/attachment-storage.js';
+import type { AttachmentSettings } from './modules/messages/attachments.js';
+import { MessagesService } from './modules/messages/messages.service.js';
 import { CustomersService } from './modules/customers/customers.service.js';
+import { OrganizationsService } from './modules/organizations/organizations.service.js';
 import { resolvers } from './resolvers.js';
 import { lowerCaseEnums } from './stored-enums.js';
 
+export type { SupportConfig } from './config.js';
+
 /** Customers, conversations, messages, tickets, routing, SLAs, channels and automation. */
-export function createSupportSubgraph(dependencies: SubgraphDependencies): Promise<Subgraph<SubgraphContext>> {
+export function createSupportSubgraph(
+  dependencies: SubgraphDependencies,
+  options: Partial<SupportConfig> = {},
+): Promise<Subgraph<SubgraphContext>> {
+  const config = supportConfig(options);
+  const attachments: AttachmentSettings = {
+    storage: config.attachmentStorage ?? new LocalDiskAttachmentStorage(config.attachmentsDirectory),
+    limits: config.attachmentLimits,
+  };
   return createSubgraph<SubgraphContext>(
     {
       name: 'support',
@@ -17,7 +33,11 @@ export function createSupportSubgraph(dependencies: SubgraphDependencies): Promi
       lowerCaseEnums,
       extendContext: (base) => ({
         ...base,
-        customers: new CustomersService(base),
+        // OrganizationsService keeps no state of its own (its loaders live in the request context).
+        customers: new CustomersService(base, new OrganizationsService(base)),
+        organizations: new OrganizationsService(base),
+        conversations: new ConversationsService(base, attachments),
+        messages: new MessagesService(base, attachments),
       }),
     },
     dependencies,

@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { knex, type Knex } from '@mikro-orm/postgresql';
+import { afterAll, beforeAll } from 'vitest';
+import type { DomainEvent } from '@deskgraph/events';
+import { startTestSubgraph, type TestSubgraph } from '@deskgraph/testing';
+import { DEFAULT_ATTACHMENT_LIMITS, type AttachmentLimits } from '../../../config.js';
+import { createSupportSubgraph } from '../../../server.js';
+
+/** Test support for the conversations and messages modules: a support subgraph on a fresh database. */
+
+type SupportSubgraph = Awaited<ReturnType<typeof createSupportSubgraph>>;
+
+export interface GraphQLFailure {
+  message: string;
+  code: unknown;
+  details: { field: string; message: string }[] | undefined;
+}
+
+/** Callers of one new tenant, signed as the gateway would. */
+export interface TestTenant {
+  tenantId: string;
+  admin: string;
+  agent: string;
+  agentId: string;
+  otherAgent: string;
+  otherAgentId: string;
+  /** A portal customer: an identity user with role CUSTOMER. */
+  portal: string;
+  portalUserId: string;
+}
+
+export const CONVERSATION_FIELDS = `id customerId state channelsUsed currentChannel assignedAgentId assignedTeamId severity subject tags
+  messageCount escalationReason firstResponseAt lastMessageAt resolvedAt closedAt reopenCount createdAt updatedAt`;
+
+export const CREATE_CONVERSATION = `mutation ($input: CreateConversationInput!) { createConversation(input: $input) { ${CONVERSATION_FIELDS} } }`;
+export const SEND_MESSAGE = `mutation ($conversationId: ID!, $input: SendMessageInput!) {
+  sendMessage(conversationId: $conversationId, input: $input) {
+    id conversationId channel direction senderType senderId content contentType isInternal status deletedAt createdAt
+    attachments { id filename contentType size sha256 url }
+  }
+}`;
+
+export function useSupportSubgraph(options: { onQuery?: (sql: string) => void; attachmentLimits?: Partial<AttachmentLimits> } = {}) {
+  const attachmentsDirectory = mkdtempSync(join(tmpdir(), 'deskgraph-attachments-'));
+  let started: TestSubgraph<SupportSubgraph> | undefined;
+  let database: Knex | undefined;
+
+  beforeAll(async () => {
+    let databaseUrl = '';
+    started = await startTestSubgraph(
+      (dependencies) => {
+        databaseUrl = dependencies.databaseUrl;
+        return createSupportSubgraph(dependencies, {
+          attachmentsDirectory,
+          attachmentLimits: { ...DEFAULT_ATTACHMENT_LIMITS, ...options.attachmentLimits },
+        });
+      },
+      { onQuery: (sql) => options.onQuery?.(sql) },
+    );
+    database = knex({ client: 'pg', connection: databaseUrl, pool: { min: 0, max: 2 } });
+  });
+  afterAll(async () => {
+    await database?.destroy();
+    await started?.stop();
+    rmSync(attachmentsDirectory, { recursive: true, force: true });
+  });
+
+  const support = (): TestSubgraph<SupportSubgraph> => {
+    if (!started) throw new Error('the support subgraph has not started');
+    return started;
+  };
+  /** Direct SQL on the subgraph's database, for fixtures and for looking under the API. */
+  const db = (): Knex => {
+    if (!database) throw new Error('the support subgraph has not started');
+    return database;
+  };
+
+  const data = async <T = any>(query: string, variables: Record<string, unknown>, token: string | null): Promise<T> => {
+    const result = await support().run(query, variables, token);
+    if (result.errors) throw new Error(`unexpected errors: ${JSON.stringify(result.errors)}`);
+    return result.data as T;
+  };
+
+  const failure = async (query: string, variables: Record<string, unknown>, token: string | null): Promise<GraphQLFailure> => {
+    const result = await support().run(query, variables, token);
+    const [error] = result.errors ?? [];
+    if (!error) throw new Error(`expected an error, got ${JSON.stringify(result.data)}`);
+    return { message: error.message, code: error.extensions?.code, details: error.extensions?.details as GraphQLFailure['details'] };
+  };
+
+  return {
+    support,
+    db,
+    data,
+    failure,
+    attachmentsDirectory,
+
+    async tenant(): Promise<TestTenant> {
+      const admin = await support().caller({ role: 'admin' });
+      const tenantId = admin.caller.tenantId;
+      const agent = await support().caller({ role: 'agent', tenantId });
+      const otherAgent = await support().caller({ role: 'agent', tenantId });
+      const portal = await support().caller({ role: 'customer', tenantId });
+      return {
+        tenantId,
+        admin: admin.token,
+        agent: agent.token,
+        agentId: agent.caller.userId!,
+        otherAgent: otherAgent.token,
+        otherAgentId: otherAgent.caller.userId!,
+        portal: portal.token,
+        portalUserId: portal.caller.userId!,
+      };
+    },
+
+    /** A customer row written directly (the customers module owns its API). */
+    async customer(tenant: TestTenant, name = 'Grace Customer', fields: Record<string, unknown> = {}): Promise<string> {
+      const id = randomUUID();
+      const now = new Date();
+      await db()
+        .withSchema('support')
+        .insert({ id, tenant_id: tenant.tenantId, name, created_at: now, updated_at: now, ...fields })
+        .into('customers');
+      return id;
+    },
+
+    async createConversation(tenant: TestTenant, input: Record<string, unknown>, token = tenant.agent) {
+      return (await data(CREATE_CONVERSATION, { input }, token)).createConversation as Record<string, any>;
+    },
+
+    async send(token: string, conversationId: string, input: Record<string, unknown>) {
+      return (await data(SEND_MESSAGE, { conversationId, input }, token)).sendMessage as Record<string, any>;
+    },
+
+    /** Events the subgraph published for one tenant, optionally of one type, once the outbox is flushed. */
+    async eventsOf(tenantId: string, type?: string): Promise<DomainEvent[]> {
+      await support().settle();
+      return support().events.filter((event) => event.tenantId === tenantId && (type === undefined || event.type === type));
+    },
+  };
+}
