@@ -94,6 +94,14 @@ function lowerCaseEnumValues(name: string): Record<string, Record<string, string
   return values;
 }
 
+/**
+ * Enums with object enumValues get a `null` resolver type (graphql-code-generator#10204);
+ * mapping each to its own generated type (the union of its stored values) restores it.
+ */
+function enumSelfMappers(name: string): Record<string, string> {
+  return Object.fromEntries(Object.keys(lowerCaseEnumValues(name)).map((enumName) => [enumName, enumName]));
+}
+
 const config: CodegenConfig = {
   overwrite: true,
   generates: Object.fromEntries(
@@ -109,7 +117,7 @@ const config: CodegenConfig = {
           enumsAsTypes: true,
           mapperTypeSuffix: 'Model',
           contextType: '../context.js#SubgraphContext',
-          mappers: { ...mappers, SubgraphHealth: '@deskgraph/subgraph-kit#SubgraphHealthReport' },
+          mappers: { ...mappers, ...enumSelfMappers(name), SubgraphHealth: '@deskgraph/subgraph-kit#SubgraphHealthReport' },
           enumValues: lowerCaseEnumValues(name),
           scalars: { DateTime: 'Date', JSON: 'unknown' },
           avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },

@@ -21,7 +21,7 @@ const schema = z
     JWT_SECRET: z.string().min(32).optional(),
     INTERNAL_TOKEN_SECRET: z.string().min(32).optional(),
     REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
-    BODY_LIMIT: z.string().default('1mb'),
+    BODY_LIMIT: z.string().default('15mb'),
     TRUST_PROXY: booleanFromString.default(false),
     RATE_LIMIT_WINDOW_SECONDS: count(60),
     RATE_LIMIT_STANDARD: count(100),

@@ -9,6 +9,7 @@ import type { AttachmentSettings } from './modules/messages/attachments.js';
 import { MessagesService } from './modules/messages/messages.service.js';
 import { CustomersService } from './modules/customers/customers.service.js';
 import { OrganizationsService } from './modules/organizations/organizations.service.js';
+import { TicketsService } from './modules/tickets/tickets.service.js';
 import { resolvers } from './resolvers.js';
 import { lowerCaseEnums } from './stored-enums.js';
 
@@ -31,14 +32,20 @@ export function createSupportSubgraph(
       migrations,
       resolvers,
       lowerCaseEnums,
-      extendContext: (base) => ({
-        ...base,
-        // OrganizationsService keeps no state of its own (its loaders live in the request context).
-        customers: new CustomersService(base, new OrganizationsService(base)),
-        organizations: new OrganizationsService(base),
-        conversations: new ConversationsService(base, attachments),
-        messages: new MessagesService(base, attachments),
-      }),
+      extendContext: (base) => {
+        // Services keep no state of their own (their loaders live in the request context).
+        const organizations = new OrganizationsService(base);
+        const conversations = new ConversationsService(base, attachments);
+        const messages = new MessagesService(base, attachments);
+        return {
+          ...base,
+          customers: new CustomersService(base, organizations),
+          organizations,
+          conversations,
+          messages,
+          tickets: new TicketsService(base, conversations, messages),
+        };
+      },
     },
     dependencies,
   );

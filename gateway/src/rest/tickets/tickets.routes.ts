@@ -60,6 +60,32 @@ const TICKET_FIELDS = /* GraphQL */ `
   }
 `;
 
+/** What a list shows of each ticket: the 004 data structure, without history and notes (they stay on the ticket). */
+const TICKET_SUMMARY_FIELDS = /* GraphQL */ `
+  fragment RestTicketSummary on Ticket {
+    id
+    title
+    description
+    status
+    state
+    priority
+    customerId
+    assigneeId
+    teamId
+    source
+    channel
+    tags
+    customFields
+    metadata
+    dueDate
+    createdAt
+    updatedAt
+    attachments {
+      url
+    }
+  }
+`;
+
 const COMMENT_FIELDS = 'id content isPrivate type authorType authorId createdAt attachments { id filename contentType size url }';
 
 interface TicketData {
@@ -80,10 +106,10 @@ interface TicketData {
   dueDate: string | null;
   createdAt: string;
   updatedAt: string;
-  attachments: { id: string; filename: string; contentType: string; size: number; url: string }[];
-  internalNotes: { id: string; content: string; authorType: string; authorId: string | null; createdAt: string }[];
-  history: { id: string; type: string; actorKind: string; actorId: string | null; data: Record<string, unknown>; createdAt: string }[];
-  aiSuggestions: unknown[];
+  attachments: { id?: string; filename?: string; contentType?: string; size?: number; url: string }[];
+  internalNotes?: { id: string; content: string; authorType: string; authorId: string | null; createdAt: string }[];
+  history?: { id: string; type: string; actorKind: string; actorId: string | null; data: Record<string, unknown>; createdAt: string }[];
+  aiSuggestions?: unknown[];
 }
 
 interface CommentData {
@@ -118,15 +144,19 @@ function presentTicket(ticket: TicketData) {
     metadata: ticket.metadata,
     dueDate: ticket.dueDate,
     attachments: ticket.attachments,
-    internalNotes: ticket.internalNotes.map((note) => ({
-      id: note.id,
-      content: note.content,
-      author: note.authorId,
-      visibility: 'internal',
-      created_at: note.createdAt,
-    })),
-    history: ticket.history.map((entry) => ({ ...entry, type: restEnum(entry.type) })),
-    aiSuggestions: ticket.aiSuggestions,
+    ...(ticket.internalNotes
+      ? {
+          internalNotes: ticket.internalNotes.map((note) => ({
+            id: note.id,
+            content: note.content,
+            author: note.authorId,
+            visibility: 'internal',
+            created_at: note.createdAt,
+          })),
+        }
+      : {}),
+    ...(ticket.history ? { history: ticket.history.map((entry) => ({ ...entry, type: restEnum(entry.type) })) } : {}),
+    ...(ticket.aiSuggestions ? { aiSuggestions: ticket.aiSuggestions } : {}),
     createdAt: ticket.createdAt,
     updatedAt: ticket.updatedAt,
     created_at: ticket.createdAt,
@@ -252,8 +282,8 @@ export const ticketRoutes = [
     path: '/api/v1/tickets',
     family: '004',
     operation: `query RestTickets($first: Int, $offset: Int, $filter: TicketFilter) {
-      tickets(first: $first, offset: $offset, filter: $filter) { totalCount nodes { ...RestTicket } }
-    } ${TICKET_FIELDS}`,
+      tickets(first: $first, offset: $offset, filter: $filter) { totalCount nodes { ...RestTicketSummary } }
+    } ${TICKET_SUMMARY_FIELDS}`,
     variables: (request) => {
       const { page, limit } = ticketPage(request);
       return {

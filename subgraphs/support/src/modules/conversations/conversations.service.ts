@@ -123,6 +123,14 @@ const WRITE = { roles: ['admin', 'agent'], scope: 'write' } as const;
 
 type CreateInput = z.output<typeof createSchema>;
 
+/** How other modules (tickets) open conversations: inside their transaction, with more fields. */
+export interface CreateOptions {
+  /** Join this unit of work. */
+  em?: EntityManager;
+  /** Sets more fields or records more events on the new conversation, in the same transaction. */
+  extend?: (em: EntityManager, conversation: Conversation) => void;
+}
+
 /** The more urgent of two severities (P0 is the most urgent). */
 function mostUrgent(a: Severity, b: Severity): Severity {
   return severities.indexOf(a) <= severities.indexOf(b) ? a : b;
@@ -181,7 +189,7 @@ export class ConversationsService {
   }
 
   /** Opens a conversation with its first message, in one transaction. */
-  async create(input: unknown): Promise<Conversation> {
+  async create(input: unknown, options: CreateOptions = {}): Promise<Conversation> {
     const caller = authorize(this.ctx.caller, WRITE);
     const data = parseInput(createSchema, input);
     const actor = actorOf(caller);
@@ -197,9 +205,10 @@ export class ConversationsService {
       caller.tenantId,
       'initialMessage.attachments',
       (prepared) =>
-        this.ctx.em().transactional(async (em) => {
+        (options.em ?? this.ctx.em()).transactional(async (em) => {
           const customer = await this.liveCustomer(em, data.customerId);
           const conversation = this.newConversation(em, caller.tenantId, customer, data, plainText(content, contentType));
+          options.extend?.(em, conversation);
           recordHistory(em, conversation, 'created', actor, { channel: data.channel.toUpperCase(), severity: conversation.severity });
           const draft: MessageDraft = fromAgent
             ? {
@@ -291,10 +300,11 @@ export class ConversationsService {
   private async change(
     id: string,
     apply: (em: EntityManager, conversation: Conversation, actor: Actor, caller: { userId: string | null }) => Promise<void> | void,
+    outer?: EntityManager,
   ): Promise<Conversation> {
     const caller = authorize(this.ctx.caller, WRITE);
     const actor = actorOf(caller);
-    return this.ctx.em().transactional(async (em) => {
+    return (outer ?? this.ctx.em()).transactional(async (em) => {
       const conversation = await lockConversation(em, id);
       await apply(em, conversation, actor, caller);
       return conversation;
@@ -302,40 +312,44 @@ export class ConversationsService {
   }
 
   /** Changes fields; a state change goes through the state machine. */
-  async update(id: string, input: unknown): Promise<Conversation> {
+  async update(id: string, input: unknown, em?: EntityManager): Promise<Conversation> {
     const data = parseInput(updateSchema, input);
     const raw = (input ?? {}) as Record<string, unknown>;
-    return this.change(id, (em, conversation, actor) => {
-      const changes: Record<string, { from: unknown; to: unknown }> = {};
-      const set = <K extends keyof Conversation>(key: K, value: Conversation[K]) => {
-        const before = conversation[key];
-        if (JSON.stringify(before) === JSON.stringify(value)) return;
-        changes[key as string] = { from: before, to: value };
-        conversation[key] = value;
-      };
-      if (data.tags) set('tags', data.tags);
-      if (data.severity) set('severity', data.severity);
-      if (data.subject) set('subject', data.subject);
-      if (data.customFields) set('customFields', data.customFields);
-      // Fields that may be cleared: null clears, omitted stays.
-      if ('intent' in raw) set('intent', data.intent || null);
-      if ('sentiment' in raw) set('sentiment', data.sentiment ?? null);
-      if ('summary' in raw) set('summary', data.summary || null);
-      if ('dueAt' in raw) set('dueAt', data.dueAt ?? null);
-      if (Object.keys(changes).length > 0) {
-        recordHistory(em, conversation, 'updated', actor, { changes });
-        recordEvent(em, {
-          type: 'conversation.updated',
-          tenantId: conversation.tenantId,
-          aggregateId: conversation.id,
-          payload: { conversationId: conversation.id, customerId: conversation.customerId, fields: Object.keys(changes) },
-        });
-      }
-      if (data.state && data.state !== conversation.state) {
-        if (conversation.state === 'resolved' && data.state === 'awaiting_agent') reopenConversation(em, conversation, actor, null);
-        else changeState(em, conversation, data.state, actor);
-      }
-    });
+    return this.change(
+      id,
+      (em, conversation, actor) => {
+        const changes: Record<string, { from: unknown; to: unknown }> = {};
+        const set = <K extends keyof Conversation>(key: K, value: Conversation[K]) => {
+          const before = conversation[key];
+          if (JSON.stringify(before) === JSON.stringify(value)) return;
+          changes[key as string] = { from: before, to: value };
+          conversation[key] = value;
+        };
+        if (data.tags) set('tags', data.tags);
+        if (data.severity) set('severity', data.severity);
+        if (data.subject) set('subject', data.subject);
+        if (data.customFields) set('customFields', data.customFields);
+        // Fields that may be cleared: null clears, omitted stays.
+        if ('intent' in raw) set('intent', data.intent || null);
+        if ('sentiment' in raw) set('sentiment', data.sentiment ?? null);
+        if ('summary' in raw) set('summary', data.summary || null);
+        if ('dueAt' in raw) set('dueAt', data.dueAt ?? null);
+        if (Object.keys(changes).length > 0) {
+          recordHistory(em, conversation, 'updated', actor, { changes });
+          recordEvent(em, {
+            type: 'conversation.updated',
+            tenantId: conversation.tenantId,
+            aggregateId: conversation.id,
+            payload: { conversationId: conversation.id, customerId: conversation.customerId, fields: Object.keys(changes) },
+          });
+        }
+        if (data.state && data.state !== conversation.state) {
+          if (conversation.state === 'resolved' && data.state === 'awaiting_agent') reopenConversation(em, conversation, actor, null);
+          else changeState(em, conversation, data.state, actor);
+        }
+      },
+      em,
+    );
   }
 
   /**
@@ -343,39 +357,64 @@ export class ConversationsService {
    * id replaces, null clears, an omitted one stays. A NEW or BOT conversation that gets
    * someone waits for an agent from then on.
    */
-  async assign(id: string, input: unknown, transfer: boolean): Promise<Conversation> {
+  async assign(id: string, input: unknown, transfer: boolean, em?: EntityManager): Promise<Conversation> {
     const data = parseInput(assignSchema, input);
     const raw = (input ?? {}) as Record<string, unknown>;
     if (!('agentId' in raw) && !('teamId' in raw)) {
       throw new ValidationError([{ field: 'agentId', message: 'give an agentId, a teamId or both' }]);
     }
-    return this.change(id, (em, conversation, actor) => {
-      if (conversation.state === 'closed') throw new ConflictError('A CLOSED conversation cannot be assigned');
-      const from = { agentId: conversation.assignedAgentId, teamId: conversation.assignedTeamId };
-      if ('agentId' in raw) conversation.assignedAgentId = data.agentId ?? null;
-      if ('teamId' in raw) conversation.assignedTeamId = data.teamId ?? null;
-      const to = { agentId: conversation.assignedAgentId, teamId: conversation.assignedTeamId };
-      const reason = data.reason ?? (transfer ? 'transfer' : 'manual_assignment');
-      recordHistory(em, conversation, transfer ? 'transferred' : 'assigned', actor, { from, to, reason });
-      recordEvent(em, {
-        type: 'conversation.assigned',
-        tenantId: conversation.tenantId,
-        aggregateId: conversation.id,
-        payload: {
-          conversationId: conversation.id,
-          customerId: conversation.customerId,
-          agentId: to.agentId,
-          teamId: to.teamId,
-          previousAgentId: from.agentId,
-          previousTeamId: from.teamId,
-          reason,
-          transfer,
-        },
-      });
-      if ((to.agentId || to.teamId) && (conversation.state === 'new' || conversation.state === 'bot')) {
-        changeState(em, conversation, 'awaiting_agent', actor, { reason: transfer ? 'transferred' : 'assigned' });
-      }
-    });
+    return this.change(
+      id,
+      (em, conversation, actor) => {
+        if (conversation.state === 'closed') throw new ConflictError('A CLOSED conversation cannot be assigned');
+        const from = { agentId: conversation.assignedAgentId, teamId: conversation.assignedTeamId };
+        if ('agentId' in raw) conversation.assignedAgentId = data.agentId ?? null;
+        if ('teamId' in raw) conversation.assignedTeamId = data.teamId ?? null;
+        const to = { agentId: conversation.assignedAgentId, teamId: conversation.assignedTeamId };
+        const reason = data.reason ?? (transfer ? 'transfer' : 'manual_assignment');
+        recordHistory(em, conversation, transfer ? 'transferred' : 'assigned', actor, { from, to, reason });
+        recordEvent(em, {
+          type: 'conversation.assigned',
+          tenantId: conversation.tenantId,
+          aggregateId: conversation.id,
+          payload: {
+            conversationId: conversation.id,
+            customerId: conversation.customerId,
+            agentId: to.agentId,
+            teamId: to.teamId,
+            previousAgentId: from.agentId,
+            previousTeamId: from.teamId,
+            reason,
+            transfer,
+          },
+        });
+        if ((to.agentId || to.teamId) && (conversation.state === 'new' || conversation.state === 'bot')) {
+          changeState(em, conversation, 'awaiting_agent', actor, { reason: transfer ? 'transferred' : 'assigned' });
+        }
+      },
+      em,
+    );
+  }
+
+  /**
+   * Deletes (soft): the conversation leaves every list and lookup; the row, its messages and
+   * history stay for audit. Deleting again answers NOT_FOUND, like any missing conversation.
+   */
+  async delete(id: string, em?: EntityManager): Promise<Conversation> {
+    return this.change(
+      id,
+      (tx, conversation, actor) => {
+        conversation.deletedAt = tick();
+        conversation.deletedBy = `${actor.kind}:${actor.id ?? ''}`.slice(0, 100);
+        recordEvent(tx, {
+          type: 'conversation.deleted',
+          tenantId: conversation.tenantId,
+          aggregateId: conversation.id,
+          payload: { conversationId: conversation.id, customerId: conversation.customerId },
+        });
+      },
+      em,
+    );
   }
 
   /**

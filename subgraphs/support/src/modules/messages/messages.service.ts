@@ -1,4 +1,5 @@
 import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { authorize, type Caller } from '@deskgraph/auth';
 import { recordEvent, type Connection } from '@deskgraph/database';
@@ -66,6 +67,14 @@ export function messageContent(content: string, contentType: 'text' | 'html', fi
   const clean = cleanContent(content, contentType);
   if (clean.trim().length === 0) throw new ValidationError([{ field, message: 'is empty once unsafe HTML is removed' }]);
   return clean;
+}
+
+/** How other modules (tickets) call `send`: inside their transaction, as an AI response. */
+export interface SendOptions {
+  /** Join this unit of work (a savepoint inside the caller's transaction). */
+  em?: EntityManager;
+  /** AGENT (default) or AI for an agent-side message. */
+  senderType?: 'agent' | 'ai';
 }
 
 function isPortalCustomer(caller: Caller): boolean {
@@ -140,6 +149,12 @@ export class MessagesService {
   }
 
   /** A message's attachments (none once deleted), batched. */
+  /** One attachment by id (downloads); attachments of deleted messages no longer exist. */
+  async attachment(id: string): Promise<MessageAttachment | null> {
+    authorize(this.ctx.caller, READ);
+    return this.ctx.byId(MessageAttachmentEntity, id);
+  }
+
   attachmentsOf(message: Message): Promise<MessageAttachment[]> {
     if (message.deletedAt) return Promise.resolve([]);
     return this.ctx
@@ -162,16 +177,17 @@ export class MessagesService {
    * note, SENT and never delivered); a portal customer's comes INBOUND. Files are checked
    * and stored first; if the transaction fails they are removed again.
    */
-  async send(conversationId: string, input: unknown): Promise<Message> {
+  async send(conversationId: string, input: unknown, options: SendOptions = {}): Promise<Message> {
     const caller = authorize(this.ctx.caller, { roles: ['admin', 'agent', 'customer'], scope: 'write' });
     const data = parseInput(sendMessageSchema, input);
     const fromCustomer = isPortalCustomer(caller);
     if (fromCustomer && data.internal) throw new ForbiddenError('Only agents and admins write internal notes');
+    if (fromCustomer && options.senderType === 'ai') throw new ForbiddenError('Only agents and admins post AI responses');
     const contentType = data.contentType ?? 'text';
     const content = messageContent(data.content, contentType);
     const actor = actorOf(caller);
     return withAttachments(this.attachmentSettings, data.attachments ?? [], caller.tenantId, 'attachments', (prepared) =>
-      this.ctx.em().transactional(async (em) => {
+      (options.em ?? this.ctx.em()).transactional(async (em) => {
         const conversation = await lockConversation(em, conversationId);
         const common = { channel: data.channel ?? conversation.currentChannel, content, contentType };
         const draft: MessageDraft = fromCustomer
@@ -179,7 +195,7 @@ export class MessagesService {
           : {
               ...common,
               direction: 'outbound',
-              senderType: 'agent',
+              senderType: options.senderType ?? 'agent',
               senderId: caller.userId,
               isInternal: data.internal === true,
               status: data.internal ? 'sent' : 'queued',

@@ -4,6 +4,7 @@ export const messageResolvers: Resolvers = {
   Query: {
     message: (_parent, { id }, ctx) => ctx.messages.get(id),
     messages: (_parent, args, ctx) => ctx.messages.list(args),
+    attachment: (_parent, { id }, ctx) => ctx.messages.attachment(id),
   },
   Mutation: {
     sendMessage: (_parent, { conversationId, input }, ctx) => ctx.messages.send(conversationId, input),
