@@ -121,6 +121,24 @@ describe('the support core through GraphQL', () => {
       stats: { totalConversations: 1 },
     });
     expect(customer.conversations.nodes).toEqual([{ id: conversation.id }]);
+    const { conversations } = await gql(`query ($id: ID!) { conversations(filter: { customerId: $id }) { nodes { id customerId } } }`, {
+      id: source.id,
+    });
+    expect(conversations.nodes).toEqual([{ id: conversation.id, customerId: target.id }]);
+  });
+
+  it('hides the messages of a deleted ticket along with it', async () => {
+    const { createCustomer: customer } = await gql(CREATE_CUSTOMER, { input: { name: 'Gone Gina' } });
+    const { createConversation: conversation } = await gql(
+      `mutation ($input: CreateConversationInput!) { createConversation(input: $input) { id messages { nodes { id } } } }`,
+      { input: { customerId: customer.id, channel: 'EMAIL', initialMessage: { content: 'soon deleted' } } },
+    );
+    const messageId = conversation.messages.nodes[0].id as string;
+    expect((await gql(`query ($id: ID!) { message(id: $id) { id } }`, { id: messageId })).message).toEqual({ id: messageId });
+    expect((await gql(`mutation ($id: ID!) { deleteTicket(id: $id) }`, { id: conversation.id })).deleteTicket).toBe(true);
+    expect(
+      await gql(`query ($id: ID!) { message(id: $id) { id } conversation(id: "${conversation.id}") { id } }`, { id: messageId }),
+    ).toEqual({ message: null, conversation: null });
   });
 
   it('refuses bad input with the documented codes and writes nothing', async () => {

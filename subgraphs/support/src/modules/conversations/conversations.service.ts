@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { authorize } from '@deskgraph/auth';
 import { pageRequest, recordEvent, type Connection } from '@deskgraph/database';
 import { ConflictError, NotFoundError, ValidationError, parseInput } from '@deskgraph/errors';
 import type { RequestContext } from '@deskgraph/subgraph-kit';
-import { tags, trimmedText, uuid } from '@deskgraph/validation';
+import { isUuid, tags, trimmedText, uuid } from '@deskgraph/validation';
 import { CustomerEntity, type Customer } from '../customers/customer.entity.js';
 import type { TimelineConnection, TimelineEntryView } from '../customers/customer.types.js';
 import { withAttachments, type AttachmentSettings } from '../messages/attachments.js';
@@ -181,6 +182,10 @@ export class ConversationsService {
     const data = parseInput(listSchema, args);
     const page = pageRequest(data);
     const filter = Object.fromEntries(Object.entries(data.filter ?? {}).filter(([, value]) => value !== null && value !== undefined));
+    // A merged customer's conversations moved to its target: filter by the target.
+    if (typeof filter.customerId === 'string' && isUuid(filter.customerId)) {
+      filter.customerId = (await this.mergeTarget(filter.customerId)) ?? filter.customerId;
+    }
     return this.repository().page(
       filter as ConversationListFilter,
       { field: data.sortBy ?? 'CREATED_AT', order: data.sortOrder ?? 'DESC' },
@@ -250,10 +255,22 @@ export class ConversationsService {
   }
 
   /** The customer of the tenant a new conversation belongs to; a merged customer's id leads to its target. */
-  private async liveCustomer(em: EntityManager, id: string): Promise<Customer> {
-    let customer = await em.findOne(CustomerEntity, { id });
+  /** Where a merged customer's data went; null for a customer that was never merged. */
+  private async mergeTarget(customerId: string): Promise<string | null> {
+    let customer = await this.ctx.byId(CustomerEntity, customerId);
+    if (!customer?.mergedIntoId) return null;
     for (let hops = 0; customer?.mergedIntoId && hops < 10; hops += 1) {
-      customer = await em.findOne(CustomerEntity, { id: customer.mergedIntoId });
+      customer = await this.ctx.em().findOne(CustomerEntity, { id: customer.mergedIntoId });
+    }
+    return customer?.id ?? null;
+  }
+
+  private async liveCustomer(em: EntityManager, id: string): Promise<Customer> {
+    // FOR SHARE: a concurrent deleteCustomer (FOR UPDATE) waits, or this waits for it.
+    const lock = { lockMode: LockMode.PESSIMISTIC_READ } as const;
+    let customer = await em.findOne(CustomerEntity, { id }, lock);
+    for (let hops = 0; customer?.mergedIntoId && hops < 10; hops += 1) {
+      customer = await em.findOne(CustomerEntity, { id: customer.mergedIntoId }, lock);
     }
     if (!customer || customer.mergedIntoId) throw new NotFoundError('Customer', id);
     return customer;

@@ -101,9 +101,12 @@ export class MessagesService {
     return this.ctx.byId(MessageEntity, id);
   }
 
+  /** A message, unless its conversation was deleted (then it is gone like the conversation). */
   async get(id: string): Promise<Message | null> {
     authorize(this.ctx.caller, READ);
-    return this.load(id);
+    const message = await this.load(id);
+    if (!message) return null;
+    return (await this.ctx.byId(ConversationEntity, message.conversationId, { deletedAt: null })) ? message : null;
   }
 
   /** A conversation's messages, oldest first, between message ids (000's GET …/messages). */
