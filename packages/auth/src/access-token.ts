@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
 import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
 import { UnauthorizedError } from '@deskgraph/errors';
 import { roles, type Role } from './caller.js';
@@ -17,8 +17,16 @@ export interface AccessTokenClaims {
   sessionId: string;
 }
 
-function key(secret: string): Uint8Array {
-  return new TextEncoder().encode(secret);
+const keys = new Map<string, KeyObject>();
+
+/** One KeyObject per secret: jose would import raw bytes again on every verification. */
+function key(secret: string): KeyObject {
+  let found = keys.get(secret);
+  if (!found) {
+    found = createSecretKey(Buffer.from(secret, 'utf8'));
+    keys.set(secret, found);
+  }
+  return found;
 }
 
 export async function signAccessToken(secret: string, claims: AccessTokenClaims, ttlSeconds = ACCESS_TOKEN_TTL_SECONDS): Promise<string> {

@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { UnauthorizedError } from '@deskgraph/errors';
@@ -17,12 +18,12 @@ const TTL_SECONDS = 300;
  * Both sides cache: a token is signed once per caller per few minutes and verified once.
  */
 export class CallerAssertions {
-  private readonly key: Uint8Array;
+  private readonly key: KeyObject;
   private readonly signed = new LRUCache<string, { token: string; expiresAt: number }>({ max: 10_000 });
   private readonly verified = new LRUCache<string, { caller: Caller; expiresAt: number }>({ max: 10_000 });
 
   constructor(secret: string) {
-    this.key = new TextEncoder().encode(secret);
+    this.key = createSecretKey(Buffer.from(secret, 'utf8'));
   }
 
   async sign(caller: Caller): Promise<string> {

@@ -284,6 +284,12 @@ export class TicketsService {
       .load(conversationId);
   }
 
+  /** A template of the caller's tenant by id, batched; null when there is none. */
+  loadTemplate(id: string): Promise<TicketTemplate | null> {
+    authorize(this.ctx.caller, READ);
+    return this.ctx.byId(TicketTemplateEntity, id);
+  }
+
   templates(): Promise<TicketTemplate[]> {
     authorize(this.ctx.caller, READ);
     return this.ctx.em().find(TicketTemplateEntity, {}, { orderBy: { name: 'asc', id: 'asc' } });
