@@ -49,8 +49,7 @@ export const ticketResolvers: Resolvers = {
     attachments: (message, _args, ctx) => ctx.messages.attachmentsOf(message),
   },
   TicketTemplate: {
-    __resolveReference: (reference, ctx) =>
-      ctx.tickets.templates().then((templates) => templates.find((template) => template.id === reference.id) ?? null),
+    __resolveReference: (reference, ctx) => ctx.tickets.loadTemplate(reference.id),
     title: (template) => template.subject ?? null,
     priority: (template) => (template.severity ? ticketPriorityOf(template.severity) : null),
     teamId: (template) => template.assignedTeamId ?? null,
