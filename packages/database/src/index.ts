@@ -5,3 +5,4 @@ export { OutboxEventEntity, OutboxRelay, recordEvent, type NewDomainEvent, type 
 export { ProcessedEventEntity, applyOnce } from './processed-event.js';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, findPage, pageRequest, type Connection, type PageRequest } from './pagination.js';
 export { flushOrConflict } from './flush.js';
+export { applyChanges, type FieldChange } from './changes.js';

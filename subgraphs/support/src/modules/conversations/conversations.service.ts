@@ -3,7 +3,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { authorize } from '@deskgraph/auth';
-import { pageRequest, recordEvent, type Connection } from '@deskgraph/database';
+import { applyChanges, pageRequest, recordEvent, type Connection } from '@deskgraph/database';
 import { ConflictError, NotFoundError, ValidationError, parseInput } from '@deskgraph/errors';
 import type { RequestContext } from '@deskgraph/subgraph-kit';
 import { isUuid, tags, trimmedText, uuid } from '@deskgraph/validation';
@@ -335,22 +335,17 @@ export class ConversationsService {
     return this.change(
       id,
       (em, conversation, actor) => {
-        const changes: Record<string, { from: unknown; to: unknown }> = {};
-        const set = <K extends keyof Conversation>(key: K, value: Conversation[K]) => {
-          const before = conversation[key];
-          if (JSON.stringify(before) === JSON.stringify(value)) return;
-          changes[key as string] = { from: before, to: value };
-          conversation[key] = value;
-        };
-        if (data.tags) set('tags', data.tags);
-        if (data.severity) set('severity', data.severity);
-        if (data.subject) set('subject', data.subject);
-        if (data.customFields) set('customFields', data.customFields);
-        // Fields that may be cleared: null clears, omitted stays.
-        if ('intent' in raw) set('intent', data.intent || null);
-        if ('sentiment' in raw) set('sentiment', data.sentiment ?? null);
-        if ('summary' in raw) set('summary', data.summary || null);
-        if ('dueAt' in raw) set('dueAt', data.dueAt ?? null);
+        const changes = applyChanges(conversation, {
+          tags: data.tags ?? undefined,
+          severity: data.severity ?? undefined,
+          subject: data.subject ?? undefined,
+          customFields: data.customFields ?? undefined,
+          // Fields that may be cleared: null clears, omitted stays.
+          intent: 'intent' in raw ? data.intent || null : undefined,
+          sentiment: 'sentiment' in raw ? (data.sentiment ?? null) : undefined,
+          summary: 'summary' in raw ? data.summary || null : undefined,
+          dueAt: 'dueAt' in raw ? (data.dueAt ?? null) : undefined,
+        });
         if (Object.keys(changes).length > 0) {
           recordHistory(em, conversation, 'updated', actor, { changes });
           recordEvent(em, {

@@ -4,7 +4,7 @@ import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { authorize, type Caller } from '@deskgraph/auth';
-import { flushOrConflict, pageRequest, recordEvent, type Connection } from '@deskgraph/database';
+import { applyChanges, flushOrConflict, pageRequest, recordEvent, type Connection } from '@deskgraph/database';
 import { ConflictError, NotFoundError, ValidationError, parseInput } from '@deskgraph/errors';
 import type { RequestContext } from '@deskgraph/subgraph-kit';
 import { email, isUuid, phoneE164, tags, trimmedText, uuid } from '@deskgraph/validation';
@@ -137,10 +137,6 @@ function union(first: string[], second: string[]): string[] {
   return [...new Set([...first, ...second])];
 }
 
-function sameValue(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
 export class CustomersService {
   constructor(
     private readonly ctx: RequestContext,
@@ -242,11 +238,8 @@ export class CustomersService {
         riskFlags: data.riskFlags,
         customFields: data.customFields,
       };
-      const fields = (Object.keys(changes) as (keyof Customer)[]).filter(
-        (key) => changes[key] !== undefined && !sameValue(changes[key], customer[key]),
-      );
+      const fields = Object.keys(applyChanges(customer, changes));
       if (fields.length === 0) return customer;
-      em.assign(customer, Object.fromEntries(fields.map((key) => [key, changes[key]])));
       recordEvent(em, {
         type: 'customer.updated',
         tenantId: customer.tenantId,

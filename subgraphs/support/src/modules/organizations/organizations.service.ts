@@ -3,7 +3,7 @@ import { LockMode, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { authorize } from '@deskgraph/auth';
-import { findPage, pageRequest, recordEvent, type Connection } from '@deskgraph/database';
+import { applyChanges, findPage, pageRequest, recordEvent, type Connection } from '@deskgraph/database';
 import { NotFoundError, ValidationError, parseInput } from '@deskgraph/errors';
 import type { RequestContext } from '@deskgraph/subgraph-kit';
 import { isUuid, trimmedText } from '@deskgraph/validation';
@@ -107,11 +107,8 @@ export class OrganizationsService {
         address: optionalText(data.address),
         customFields: data.customFields,
       };
-      const fields = Object.entries(changes)
-        .filter(([key, value]) => value !== undefined && JSON.stringify(value) !== JSON.stringify(organization[key as keyof Organization]))
-        .map(([key]) => key);
+      const fields = Object.keys(applyChanges(organization, changes));
       if (fields.length === 0) return organization;
-      em.assign(organization, Object.fromEntries(fields.map((key) => [key, changes[key as keyof typeof changes]])));
       recordEvent(em, {
         type: 'organization.updated',
         tenantId: organization.tenantId,
