@@ -43,6 +43,9 @@ const subgraphs: Record<string, { mappers: Mappers }> = {
       TicketComment: '../modules/messages/message.entity.js#Message',
       TicketTemplate: '../modules/tickets/ticket-template.entity.js#TicketTemplate',
       BulkTicketsPayload: '../modules/tickets/ticket.types.js#BulkTicketsResult',
+      ConversationMessageEvent: '../modules/realtime/realtime.types.js#MessageAddedEvent',
+      ConversationStateChange: '../modules/realtime/realtime.types.js#StateChangeEvent',
+      ConversationAssignment: '../modules/realtime/realtime.types.js#AssignmentEvent',
     },
   },
   resolutions: {

@@ -16,3 +16,5 @@ export { scalarResolvers } from './scalars.js';
 export { VERSION } from './version.js';
 export { subgraphNames, type SubgraphName } from './names.js';
 export { mergeResolvers, lowerCaseEnumResolvers } from './resolver-maps.js';
+export { mapStream } from './map-stream.js';
+export { eventStream, SlowConsumerError, type EventStreamOptions } from './event-stream.js';

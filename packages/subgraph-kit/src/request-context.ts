@@ -6,6 +6,8 @@ import { requireCaller } from '@deskgraph/auth';
 import { tenantEntityManager } from '@deskgraph/database';
 import type { Logger } from '@deskgraph/runtime';
 import { isUuid } from '@deskgraph/validation';
+import type { DomainEvent, EventBus } from '@deskgraph/events';
+import { eventStream } from './event-stream.js';
 
 /** What every resolver of every subgraph receives. */
 export interface RequestContext {
@@ -27,9 +29,20 @@ export interface RequestContext {
    * unknown ids, other tenants' rows and ids that are not UUIDs are null. `where` narrows further.
    */
   byId<T extends { id: string }>(entity: EntityName<T>, id: string, where?: FilterQuery<T>): Promise<T | null>;
+  /**
+   * Live domain events of the caller's tenant for a subscription resolver. Before each event
+   * the request's loaders and EntityManager start afresh, so every event reads current data.
+   */
+  events(types: readonly string[], filter?: (event: DomainEvent) => boolean): AsyncIterableIterator<DomainEvent>;
 }
 
-export function createRequestContext(orm: MikroORM, caller: Caller | null, requestId: string, logger: Logger): RequestContext {
+export function createRequestContext(
+  orm: MikroORM,
+  bus: EventBus,
+  caller: Caller | null,
+  requestId: string,
+  logger: Logger,
+): RequestContext {
   let em: EntityManager | null = null;
   const loaders = new Map<string, DataLoader<unknown, unknown>>();
   let current = caller;
@@ -68,6 +81,17 @@ export function createRequestContext(orm: MikroORM, caller: Caller | null, reque
           return ids.map((key) => byKey.get(key) ?? null);
         })
         .load(id);
+    },
+    events(types, filter) {
+      const tenantId = requireCaller(current).tenantId;
+      return eventStream(bus, {
+        types,
+        filter: (event) => event.tenantId === tenantId && (!filter || filter(event)),
+        beforeEach: () => {
+          loaders.clear();
+          em = null;
+        },
+      });
     },
   };
   return context;

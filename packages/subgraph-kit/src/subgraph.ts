@@ -1,6 +1,7 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import {
   execute,
+  subscribe,
   parse,
   specifiedRules,
   validate,
@@ -20,6 +21,7 @@ import { AppError } from '@deskgraph/errors';
 import type { Logger } from '@deskgraph/runtime';
 import { formatSubgraphError } from './format-error.js';
 import { createRequestContext, type RequestContext } from './request-context.js';
+import { mapStream } from './map-stream.js';
 import { lowerCaseEnumResolvers, mergeResolvers } from './resolver-maps.js';
 import { loadTypeDefs } from './schema-files.js';
 import { scalarResolvers } from './scalars.js';
@@ -53,6 +55,8 @@ export interface Subgraph<TContext extends RequestContext = RequestContext> {
   createContext(callerToken: string | null, requestId: string): Promise<TContext>;
   /** Executes one request in-process, with parsed and validated documents cached. */
   execute(request: SubgraphRequest): Promise<FormattedExecutionResult>;
+  /** Starts a subscription: a stream of results, or a single result with the errors when it cannot start. */
+  subscribe(request: SubgraphRequest): Promise<AsyncIterableIterator<FormattedExecutionResult> | FormattedExecutionResult>;
   health(): Promise<SubgraphHealthReport>;
   /** Publishes every committed outbox event now (tests, shutdown). */
   flushEvents(): Promise<void>;
@@ -144,7 +148,7 @@ export async function createSubgraph<TContext extends RequestContext>(
 
   async function createContext(callerToken: string | null, requestId: string): Promise<TContext> {
     const caller: Caller | null = callerToken ? await assertions.verify(callerToken) : null;
-    const base = createRequestContext(orm, caller, requestId, logger.child({ requestId }));
+    const base = createRequestContext(orm, bus, caller, requestId, logger.child({ requestId }));
     return definition.extendContext(base, runtime);
   }
 
@@ -190,11 +194,41 @@ export async function createSubgraph<TContext extends RequestContext>(
     };
   }
 
+  async function subscribeRequest(
+    request: SubgraphRequest,
+  ): Promise<AsyncIterableIterator<FormattedExecutionResult> | FormattedExecutionResult> {
+    const prepared = prepare(request.query);
+    if (!('kind' in prepared)) return { errors: prepared.map((error) => formatSubgraphError(error, logger, request.requestId)) };
+    let contextValue: TContext;
+    try {
+      contextValue = await createContext(request.callerToken, request.requestId);
+    } catch (error) {
+      const graphqlError = new GraphQLError(error instanceof AppError ? error.message : 'Internal server error', {
+        originalError: error as Error,
+      });
+      return { errors: [formatSubgraphError(graphqlError, logger, request.requestId)] };
+    }
+    const result = await subscribe({
+      schema,
+      document: prepared,
+      operationName: request.operationName ?? undefined,
+      variableValues: request.variables ?? undefined,
+      contextValue,
+    });
+    const format = (each: ExecutionResult): FormattedExecutionResult => ({
+      data: each.data,
+      ...(each.errors ? { errors: each.errors.map((error) => formatSubgraphError(error, logger, request.requestId)) } : {}),
+    });
+    if (!(Symbol.asyncIterator in result)) return format(result);
+    return mapStream(result, format);
+  }
+
   return {
     name,
     schema,
     createContext,
     execute: executeRequest,
+    subscribe: subscribeRequest,
     health,
     flushEvents: () => relay.drain(),
     async stop() {

@@ -3,6 +3,7 @@ import type { ConversationsService } from './modules/conversations/conversations
 import type { MessagesService } from './modules/messages/messages.service.js';
 import type { CustomersService } from './modules/customers/customers.service.js';
 import type { OrganizationsService } from './modules/organizations/organizations.service.js';
+import type { RealtimeService } from './modules/realtime/realtime.service.js';
 import type { TicketsService } from './modules/tickets/tickets.service.js';
 
 /** The support subgraph's per-request context: the base context plus its services. */
@@ -12,4 +13,5 @@ export interface SubgraphContext extends RequestContext {
   customers: CustomersService;
   organizations: OrganizationsService;
   tickets: TicketsService;
+  realtime: RealtimeService;
 }

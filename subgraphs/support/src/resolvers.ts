@@ -3,7 +3,15 @@ import { conversationResolvers } from './modules/conversations/resolvers.js';
 import { messageResolvers } from './modules/messages/resolvers.js';
 import { customerResolvers } from './modules/customers/resolvers.js';
 import { organizationResolvers } from './modules/organizations/resolvers.js';
+import { realtimeResolvers } from './modules/realtime/resolvers.js';
 import { ticketResolvers } from './modules/tickets/resolvers.js';
 
 /** Every module's resolvers; the kit merges them per type. */
-export const resolvers: Resolvers[] = [customerResolvers, organizationResolvers, conversationResolvers, messageResolvers, ticketResolvers];
+export const resolvers: Resolvers[] = [
+  customerResolvers,
+  organizationResolvers,
+  conversationResolvers,
+  messageResolvers,
+  ticketResolvers,
+  realtimeResolvers,
+];

@@ -9,6 +9,7 @@ import type { AttachmentSettings } from './modules/messages/attachments.js';
 import { MessagesService } from './modules/messages/messages.service.js';
 import { CustomersService } from './modules/customers/customers.service.js';
 import { OrganizationsService } from './modules/organizations/organizations.service.js';
+import { RealtimeService } from './modules/realtime/realtime.service.js';
 import { TicketsService } from './modules/tickets/tickets.service.js';
 import { resolvers } from './resolvers.js';
 import { lowerCaseEnums } from './stored-enums.js';
@@ -32,7 +33,7 @@ export function createSupportSubgraph(
       migrations,
       resolvers,
       lowerCaseEnums,
-      extendContext: (base) => {
+      extendContext: (base, { bus }) => {
         // Services keep no state of their own (their loaders live in the request context).
         const organizations = new OrganizationsService(base);
         const conversations = new ConversationsService(base, attachments);
@@ -44,6 +45,7 @@ export function createSupportSubgraph(
           conversations,
           messages,
           tickets: new TicketsService(base, conversations, messages),
+          realtime: new RealtimeService(base, bus),
         };
       },
     },
