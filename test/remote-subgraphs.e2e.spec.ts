@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { CallerAssertions } from '@deskgraph/auth';
 import { RedisEventBus } from '@deskgraph/events';
 import { subgraphFactories } from '@deskgraph/gateway';
@@ -81,6 +83,53 @@ describe('subgraphs running remotely', () => {
       body: JSON.stringify({ query: '{ me { id } }' }),
     });
     expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('UNAUTHORIZED');
+  });
+
+  it('stream subscriptions from a remote subgraph, resolving fields of another remote subgraph per event', async () => {
+    const admin = await registerTenant(harness);
+    const customer = (await harness.rest('POST', '/v1/customers', { name: 'Remote Rita' }, admin.headers)).body.data.id;
+    const conversation = (
+      await harness.rest(
+        'POST',
+        '/v1/conversations',
+        { customerId: customer, channel: 'email', initialMessage: { content: 'hi' } },
+        admin.headers,
+      )
+    ).body.data.id as string;
+    await Promise.all(subgraphs.map((subgraph) => subgraph.flushEvents()));
+    const client = createClient({
+      url: `${harness.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${admin.accessToken}` },
+      retryAttempts: 0,
+    });
+    try {
+      const received = new Promise<unknown>((resolve, reject) => {
+        client.subscribe(
+          {
+            query: `subscription ($id: ID) { conversationMessageAdded(conversationId: $id) { message { content sender { displayName } conversation { customer { name } } } } }`,
+            variables: { id: conversation },
+          },
+          { next: resolve, error: reject, complete: () => reject(new Error('completed early')) },
+        );
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await harness.rest('POST', `/v1/conversations/${conversation}/messages`, { content: 'over the wire' }, admin.headers);
+      await Promise.all(subgraphs.map((subgraph) => subgraph.flushEvents()));
+      expect(await received).toEqual({
+        data: {
+          conversationMessageAdded: {
+            message: {
+              content: 'over the wire',
+              sender: { displayName: 'Ada Admin' },
+              conversation: { customer: { name: 'Remote Rita' } },
+            },
+          },
+        },
+      });
+    } finally {
+      await client.dispose();
+    }
   });
 
   it('report an unreachable subgraph as unhealthy and its fields as SERVICE_UNAVAILABLE', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import type { CallerAssertions } from '@deskgraph/auth';
+import type { Caller, CallerAssertions } from '@deskgraph/auth';
 import { AppError } from '@deskgraph/errors';
 import type { Logger } from '@deskgraph/runtime';
 import type { Authenticator } from './auth/authenticator.js';
@@ -34,7 +34,7 @@ export function assignRequestId(request: Request, response: Response, next: Next
  */
 export function authenticateRequest(options: { authenticator: Authenticator; assertions: CallerAssertions; logger: Logger }) {
   return async (request: Request, _response: Response, next: NextFunction): Promise<void> => {
-    let caller = null;
+    let caller: Caller | null = null;
     let authError: AppError | null = null;
     try {
       caller = await options.authenticator.authenticate({
@@ -48,15 +48,36 @@ export function authenticateRequest(options: { authenticator: Authenticator; ass
       }
       authError = error;
     }
-    let callerToken: Promise<string | null> | null = null;
-    request.gatewayContext = {
-      requestId: request.requestId,
-      logger: options.logger.child({ requestId: request.requestId }),
+    request.gatewayContext = gatewayContextFor({
       caller,
       authError,
-      rateLimitSubject: caller ? (caller.userId ? `user:${caller.userId}` : `key:${caller.apiKeyId}`) : `ip:${request.ip}`,
-      callerToken: () => (callerToken ??= caller ? options.assertions.sign(caller) : Promise.resolve(null)),
-    };
+      requestId: request.requestId,
+      logger: options.logger,
+      assertions: options.assertions,
+      anonymousSubject: `ip:${request.ip}`,
+    });
     next();
+  };
+}
+
+/** The gateway context of one request or WebSocket connection, for every edge. */
+export function gatewayContextFor(options: {
+  caller: Caller | null;
+  authError: AppError | null;
+  requestId: string;
+  logger: Logger;
+  assertions: CallerAssertions;
+  /** Who rate limits count against when nobody signed in (the client address). */
+  anonymousSubject: string;
+}): GatewayContext {
+  const { caller, assertions } = options;
+  let callerToken: Promise<string | null> | null = null;
+  return {
+    requestId: options.requestId,
+    logger: options.logger.child({ requestId: options.requestId }),
+    caller,
+    authError: options.authError,
+    rateLimitSubject: caller ? (caller.userId ? `user:${caller.userId}` : `key:${caller.apiKeyId}`) : options.anonymousSubject,
+    callerToken: () => (callerToken ??= caller ? assertions.sign(caller) : Promise.resolve(null)),
   };
 }

@@ -23,6 +23,12 @@ import { restErrorHandler, restRouter } from './rest/rest-router.js';
 import { restRoutes } from './rest/routes.js';
 import { subgraphFactories } from './subgraphs/registry.js';
 import { inProcessClient, remoteClient, type SubgraphClient } from './subgraphs/subgraph-client.js';
+import { SubgraphDataSource } from './subgraphs/subgraph-data-source.js';
+import { aliasLimit, depthLimit } from './graphql/limits.js';
+import { SubscriptionExecutor } from './subscriptions/subscription-executor.js';
+import { SubscriptionHub } from './subscriptions/subscription-hub.js';
+import { SubscriptionPlanner } from './subscriptions/subscription-plan.js';
+import { startSubscriptionServer, type SubscriptionServer } from './subscriptions/websocket-server.js';
 
 export const SUPERGRAPH_PATH = fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url));
 
@@ -33,7 +39,9 @@ export interface RunningGateway {
   bus: EventBus;
   /** The subgraphs running in this process. */
   subgraphs: Subgraph[];
-  /** Drains HTTP, then stops Apollo, subgraphs, the bus and the embedded database. */
+  /** The graphql-ws endpoint on `/graphql`. */
+  subscriptions: SubscriptionServer;
+  /** Completes subscriptions, drains HTTP, then stops Apollo, subgraphs, the bus and the embedded database. */
   stop(): Promise<void>;
 }
 
@@ -89,9 +97,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   }
   const rateLimiter = new RateLimiter(store, options.rateLimits, logger);
   const authenticator = new Authenticator({ jwtSecret: options.jwtSecret, identity: clients.identity, assertions, bus });
+  const supergraphSdl = readFileSync(SUPERGRAPH_PATH, 'utf8');
+  const dataSources = Object.fromEntries(subgraphNames.map((name) => [name, new SubgraphDataSource(clients[name], metrics)])) as Record<
+    SubgraphName,
+    SubgraphDataSource
+  >;
   const apollo = createApolloServer({
-    supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
-    clients,
+    supergraphSdl,
+    dataSources,
     gatewayOptions: options,
     rateLimiter,
     metrics,
@@ -152,6 +165,29 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   const server = http.createServer(app);
   server.keepAliveTimeout = 65_000;
+  const planner = new SubscriptionPlanner(supergraphSdl);
+  const subscriptions = startSubscriptionServer({
+    authenticator,
+    assertions,
+    bus,
+    logger,
+    planner,
+    executor: new SubscriptionExecutor(planner, clients, dataSources),
+    hub: new SubscriptionHub(),
+    validationRules: [depthLimit(options.graphqlLimits.maxDepth), aliasLimit(options.graphqlLimits.maxAliases)],
+    maxTokens: options.graphqlLimits.maxTokens,
+    queueLimit: 100,
+    maxBufferedBytes: 4 * 1024 * 1024,
+    expiryOf: (authorization) => authenticator.tokenExpiry(authorization).catch(() => null),
+  });
+  server.on('upgrade', (request, socket, head) => {
+    const path = new URL(request.url ?? '/', 'http://gateway').pathname;
+    if (path !== '/graphql') {
+      socket.destroy();
+      return;
+    }
+    subscriptions.wss.handleUpgrade(request, socket, head, (websocket) => subscriptions.wss.emit('connection', websocket, request));
+  });
   await new Promise<void>((resolve) => server.listen(options.port, options.host, resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
@@ -167,7 +203,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     logger,
     bus,
     subgraphs,
+    subscriptions,
     async stop() {
+      await subscriptions.close('Server shutting down');
       server.closeIdleConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await apollo.stop();

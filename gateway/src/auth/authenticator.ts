@@ -67,6 +67,13 @@ export class Authenticator {
     return null;
   }
 
+  /** When a bearer token stops being valid (epoch seconds); null for API keys and no token. */
+  async tokenExpiry(authorization: string | undefined): Promise<number | null> {
+    const bearer = authorization?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
+    if (!bearer) return null;
+    return (await verifyAccessToken(this.options.jwtSecret, bearer)).expiresAt;
+  }
+
   close(): void {
     this.unsubscribe();
   }

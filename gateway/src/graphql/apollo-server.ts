@@ -1,4 +1,4 @@
-import { ApolloGateway } from '@apollo/gateway';
+import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Logger } from '@deskgraph/runtime';
@@ -6,8 +6,6 @@ import type { SubgraphName } from '@deskgraph/subgraph-kit';
 import type { GatewayOptions } from '../options.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { RateLimiter } from '../protection/rate-limiter.js';
-import type { SubgraphClient } from '../subgraphs/subgraph-client.js';
-import { SubgraphDataSource } from '../subgraphs/subgraph-data-source.js';
 import { formatGatewayError } from './format-error.js';
 import type { GatewayContext } from './gateway-context.js';
 import { gatewayPlugin } from './gateway-plugin.js';
@@ -17,7 +15,7 @@ import { rateLimitCategories } from './rate-limit-categories.js';
 /** Apollo Server over Apollo Gateway, planning over the checked-in supergraph (no runtime introspection). */
 export function createApolloServer(options: {
   supergraphSdl: string;
-  clients: Record<SubgraphName, SubgraphClient>;
+  dataSources: Record<SubgraphName, GraphQLDataSource>;
   gatewayOptions: GatewayOptions;
   rateLimiter: RateLimiter;
   metrics: GatewayMetrics;
@@ -28,9 +26,9 @@ export function createApolloServer(options: {
     supergraphSdl: options.supergraphSdl,
     logger: options.logger,
     buildService: ({ name }) => {
-      const client = options.clients[name as SubgraphName];
-      if (!client) throw new Error(`The supergraph names an unknown subgraph: ${name}`);
-      return new SubgraphDataSource(client, metrics);
+      const dataSource = options.dataSources[name as SubgraphName];
+      if (!dataSource) throw new Error(`The supergraph names an unknown subgraph: ${name}`);
+      return dataSource;
     },
   });
   return new ApolloServer<GatewayContext>({

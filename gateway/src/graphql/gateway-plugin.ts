@@ -25,6 +25,11 @@ export function gatewayPlugin(options: {
       return {
         async didResolveOperation({ operation, document, request, contextValue, schema }) {
           if (!operation) return;
+          if (operation.operation === 'subscription') {
+            throw new GraphQLError('Subscriptions run over graphql-ws: open a WebSocket on /graphql', {
+              extensions: { code: 'VALIDATION_ERROR', http: { status: 400 } },
+            });
+          }
           const fragments: Record<string, FragmentDefinitionNode> = {};
           for (const definition of document.definitions) {
             if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;

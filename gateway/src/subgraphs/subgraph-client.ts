@@ -1,4 +1,6 @@
 import type { FormattedExecutionResult } from 'graphql';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { CALLER_HEADER } from '@deskgraph/auth';
 import type { Subgraph, SubgraphHealthReport, SubgraphName, SubgraphRequest } from '@deskgraph/subgraph-kit';
 
@@ -7,6 +9,8 @@ export interface SubgraphClient {
   readonly name: SubgraphName;
   readonly mode: 'in-process' | 'remote';
   execute(request: SubgraphRequest): Promise<FormattedExecutionResult>;
+  /** Opens a subscription at the subgraph: a stream of results, or the errors that refused it. */
+  subscribe(request: SubgraphRequest): Promise<AsyncIterableIterator<FormattedExecutionResult> | FormattedExecutionResult>;
   health(): Promise<SubgraphHealthReport | null>;
 }
 
@@ -15,6 +19,7 @@ export function inProcessClient(subgraph: Subgraph, name: SubgraphName): Subgrap
     name,
     mode: 'in-process',
     execute: (request) => subgraph.execute(request),
+    subscribe: (request) => subgraph.subscribe(request),
     health: () => subgraph.health(),
   };
 }
@@ -45,6 +50,7 @@ export function remoteClient(name: SubgraphName, url: string): SubgraphClient {
         return unavailable(name, error instanceof Error ? error.message : String(error));
       }
     },
+    subscribe: (request) => remoteSubscription(name, url, request),
     async health() {
       try {
         const response = await fetch(healthUrl, { signal: AbortSignal.timeout(TIMEOUT_MS) });
@@ -58,4 +64,53 @@ export function remoteClient(name: SubgraphName, url: string): SubgraphClient {
 
 function unavailable(name: string, reason: string): FormattedExecutionResult {
   return { errors: [{ message: `The ${name} service is unavailable (${reason})`, extensions: { code: 'SERVICE_UNAVAILABLE' } }] };
+}
+
+/**
+ * A subscription at a remote subgraph over graphql-ws (one connection per subscription; the
+ * signed caller travels in connection_init). The stream ends when the subgraph completes it.
+ */
+async function remoteSubscription(
+  name: SubgraphName,
+  url: string,
+  request: SubgraphRequest,
+): Promise<AsyncIterableIterator<FormattedExecutionResult> | FormattedExecutionResult> {
+  const client = createClient({
+    url: url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    lazy: false,
+    retryAttempts: 0,
+    connectionParams: { callerToken: request.callerToken, requestId: request.requestId },
+  });
+  const upstream = client.iterate<Record<string, unknown>>({
+    query: request.query,
+    operationName: request.operationName ?? undefined,
+    variables: request.variables ?? undefined,
+  });
+  const stream: AsyncIterableIterator<FormattedExecutionResult> = {
+    async next() {
+      try {
+        const next = await upstream.next();
+        if (next.done) await client.dispose();
+        return next.done ? { value: undefined, done: true } : { value: next.value as FormattedExecutionResult, done: false };
+      } catch (error) {
+        await client.dispose();
+        const reason = Array.isArray(error) ? (error as { message: string }[]).map((each) => each.message).join('; ') : String(error);
+        return { value: unavailable(name, reason), done: false };
+      }
+    },
+    async return() {
+      await upstream.return?.(undefined);
+      await client.dispose();
+      return { value: undefined, done: true };
+    },
+    async throw(error?: unknown) {
+      await stream.return?.();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return stream;
+    },
+  };
+  return stream;
 }

@@ -12,6 +12,11 @@ export function mapStream<T, U>(source: AsyncIterator<T>, transform: (value: T) 
       await source.return?.();
       return { value: undefined, done: true };
     },
+    // graphql-ws closes only what looks like an async generator (next, return and throw).
+    async throw(error?: unknown) {
+      await source.return?.();
+      throw error;
+    },
     [Symbol.asyncIterator]() {
       return iterator;
     },

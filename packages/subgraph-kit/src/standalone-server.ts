@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import express from 'express';
+import { print } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
 import { CALLER_HEADER } from '@deskgraph/auth';
 import type { Logger } from '@deskgraph/runtime';
 import type { Subgraph } from './subgraph.js';
@@ -41,6 +44,8 @@ export async function serveSubgraph(
     response.json(result);
   });
   const server = http.createServer(app);
+  const subscriptions = serveSubscriptions(subgraph, server);
+  let stopped = false;
   await new Promise<void>((resolve) => server.listen(options.port, options.host, resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
@@ -48,8 +53,45 @@ export async function serveSubgraph(
   return {
     url: `http://${options.host}:${port}/graphql`,
     async stop() {
+      if (stopped) return;
+      stopped = true;
+      await subscriptions.close();
       server.closeIdleConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * graphql-ws on the subgraph's `/graphql` for the gateway's remote subscriptions: the signed
+ * caller arrives in `connection_init` (`callerToken`) and is verified by `subscribe`.
+ */
+function serveSubscriptions(subgraph: Subgraph, server: http.Server): { close(): Promise<void> } {
+  const wss = new WebSocketServer({ server, path: '/graphql' });
+  const cleanup = useServer<{ callerToken?: string; requestId?: string }>(
+    {
+      schema: subgraph.schema,
+      subscribe: async (args) => {
+        const params = (args.contextValue ?? {}) as { callerToken?: string; requestId?: string };
+        return (await subgraph.subscribe({
+          query: print(args.document),
+          operationName: args.operationName ?? null,
+          variables: (args.variableValues ?? null) as Record<string, unknown> | null,
+          callerToken: params.callerToken ?? null,
+          requestId: params.requestId ?? randomUUID(),
+        })) as never;
+      },
+      context: (ctx) => ctx.connectionParams ?? {},
+      // Results are formatted by the subgraph already: pass them through as they are.
+      onNext: (_ctx, _id, _payload, _args, result) => result as never,
+    },
+    wss,
+  );
+  return {
+    async close() {
+      for (const client of wss.clients) client.close(1001, 'Subgraph shutting down');
+      await cleanup.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
 }

@@ -1,0 +1,247 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { createTestDatabase, testEnvironment, type TestDatabase } from '@deskgraph/testing';
+import { addUser, registerTenant, startTestGateway, type SignedIn, type TestGateway } from './support/test-gateway.js';
+
+let database: TestDatabase;
+let harness: TestGateway;
+let admin: SignedIn;
+let agent: SignedIn;
+let portal: SignedIn;
+const clients: Client[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  harness = await startTestGateway({}, database);
+  admin = await registerTenant(harness, 'Ada Admin');
+  agent = await addUser(harness, admin, 'agent');
+  portal = await addUser(harness, admin, 'customer');
+});
+afterAll(async () => {
+  for (const client of clients) await client.dispose();
+  await harness?.stop();
+  await database?.drop();
+});
+
+function wsClient(
+  gateway: TestGateway,
+  connectionParams: Record<string, unknown>,
+  onClose?: (code: number, reason: string) => void,
+): Client {
+  const client = createClient({
+    url: `${gateway.url.replace('http', 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams,
+    retryAttempts: 0,
+    lazy: false,
+    // Closes are asserted through `on.closed`; the default would print them.
+    onNonLazyError: () => undefined,
+    on: { closed: (event) => onClose?.((event as { code: number }).code, (event as { reason: string }).reason) },
+  });
+  clients.push(client);
+  return client;
+}
+
+/** Subscribes and collects results; `next(ms)` waits for one. */
+function collect<T = Record<string, any>>(client: Client, query: string, variables: Record<string, unknown> = {}) {
+  const results: { data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] }[] = [];
+  const waiters: (() => void)[] = [];
+  let ended = false;
+  const dispose = client.subscribe<T>(
+    { query, variables },
+    {
+      next: (value) => {
+        results.push(value as never);
+        waiters.splice(0).forEach((wake) => wake());
+      },
+      error: (error) => {
+        results.push({
+          errors: Array.isArray(error) ? (error as never) : [{ message: String((error as { reason?: string }).reason ?? error) }],
+        });
+        waiters.splice(0).forEach((wake) => wake());
+      },
+      complete: () => {
+        ended = true;
+        waiters.splice(0).forEach((wake) => wake());
+      },
+    },
+  );
+  return {
+    results,
+    dispose,
+    get ended() {
+      return ended;
+    },
+    async next(ms = 5000) {
+      const seen = results.length;
+      const deadline = Date.now() + ms;
+      while (results.length === seen && !ended && Date.now() < deadline) {
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, Math.max(0, deadline - Date.now()));
+        });
+      }
+      return results[seen] ?? null;
+    },
+  };
+}
+
+const flush = () => Promise.all(harness.gateway.subgraphs.map((subgraph) => subgraph.flushEvents()));
+
+async function openConversation(who: SignedIn, gateway = harness) {
+  const customer = (await gateway.rest('POST', '/v1/customers', { name: 'Casey Customer' }, who.headers)).body.data.id as string;
+  const conversation = (
+    await gateway.rest(
+      'POST',
+      '/v1/conversations',
+      { customerId: customer, channel: 'web_chat', initialMessage: { content: 'hi' } },
+      who.headers,
+    )
+  ).body.data.id as string;
+  return { customer, conversation };
+}
+
+const MESSAGE_ADDED = `subscription ($id: ID) {
+  conversationMessageAdded(conversationId: $id) {
+    conversationId
+    message { id content direction senderType channel createdAt sender { id displayName } conversation { id customer { name } assignedAgent { displayName } } }
+  }
+}`;
+
+/** Resolves once the socket has been acknowledged (the subscription is live at the subgraph soon after). */
+async function settled(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 150));
+}
+
+describe('subscriptions over graphql-ws on /graphql', () => {
+  it('delivers a message with fields of the support and identity subgraphs, for agent and customer messages', async () => {
+    const { conversation } = await openConversation(agent);
+    await harness.rest('POST', `/v1/conversations/${conversation}/assign`, { agentId: agent.userId }, agent.headers);
+    await flush();
+    const subscription = collect(wsClient(harness, { authorization: `Bearer ${agent.accessToken}` }), MESSAGE_ADDED, { id: conversation });
+    await settled();
+
+    const posted = await harness.rest(
+      'POST',
+      `/v1/conversations/${conversation}/messages`,
+      { content: 'My screen is blank' },
+      portal.headers,
+    );
+    expect(posted.status).toBe(201);
+    await flush();
+    const fromCustomer = await subscription.next();
+    const agentName = (await harness.rest('GET', '/v1/auth/me', undefined, agent.headers)).body.data.displayName;
+    expect(fromCustomer).toEqual({
+      data: {
+        conversationMessageAdded: {
+          conversationId: conversation,
+          message: {
+            id: posted.body.data.id,
+            content: 'My screen is blank',
+            direction: 'INBOUND',
+            senderType: 'CUSTOMER',
+            channel: 'WEB_CHAT',
+            createdAt: expect.any(String),
+            sender: null,
+            conversation: { id: conversation, customer: { name: 'Casey Customer' }, assignedAgent: { displayName: agentName } },
+          },
+        },
+      },
+    });
+
+    await harness.rest('POST', `/v1/conversations/${conversation}/messages`, { content: 'Try a restart' }, agent.headers);
+    await flush();
+    expect((await subscription.next())?.data?.conversationMessageAdded.message).toMatchObject({
+      senderType: 'AGENT',
+      sender: { id: agent.userId, displayName: agentName },
+    });
+    subscription.dispose();
+  });
+
+  it('never sends a tenant’s events to another tenant, even when it names their conversation', async () => {
+    const stranger = await registerTenant(harness, 'Sly Stranger');
+    const { conversation } = await openConversation(agent);
+    await flush();
+    const client = wsClient(harness, { authorization: `Bearer ${stranger.accessToken}` });
+    const guessing = collect(client, MESSAGE_ADDED, { id: conversation });
+    const everything = collect(client, MESSAGE_ADDED, {});
+    await settled();
+    await harness.rest('POST', `/v1/conversations/${conversation}/messages`, { content: 'private' }, agent.headers);
+    await flush();
+    expect(await guessing.next(700)).toBeNull();
+    expect(await everything.next(200)).toBeNull();
+  });
+
+  it('shares one upstream stream among identical subscriptions of the same caller', async () => {
+    const { conversation } = await openConversation(agent);
+    await flush();
+    const first = collect(wsClient(harness, { authorization: `Bearer ${agent.accessToken}` }), MESSAGE_ADDED, { id: conversation });
+    const second = collect(wsClient(harness, { authorization: `Bearer ${agent.accessToken}` }), MESSAGE_ADDED, { id: conversation });
+    await settled();
+    const before = harness.gateway.subscriptions.connections();
+    expect(before).toBeGreaterThanOrEqual(2);
+    await harness.rest('POST', `/v1/conversations/${conversation}/messages`, { content: 'both of you' }, agent.headers);
+    await flush();
+    const [a, b] = await Promise.all([first.next(), second.next()]);
+    expect(a).toEqual(b);
+    expect(a?.data?.conversationMessageAdded.message.content).toBe('both of you');
+  });
+
+  it('refuses connections without valid credentials with 4401', async () => {
+    const codes: number[] = [];
+    const anonymous = collect(
+      wsClient(harness, {}, (code) => codes.push(code)),
+      MESSAGE_ADDED,
+    );
+    const forged = collect(
+      wsClient(harness, { authorization: 'Bearer forged.token.here' }, (code) => codes.push(code)),
+      MESSAGE_ADDED,
+    );
+    await anonymous.next(2000);
+    await forged.next(2000);
+    expect(codes).toEqual([4401, 4401]);
+  });
+
+  it('ends the live subscriptions of a session when it logs out', async () => {
+    const leaving = await addUser(harness, admin, 'agent');
+    const codes: number[] = [];
+    const subscription = collect(
+      wsClient(harness, { authorization: `Bearer ${leaving.accessToken}` }, (code) => codes.push(code)),
+      MESSAGE_ADDED,
+    );
+    await settled();
+    await harness.rest('POST', '/v1/auth/logout', {}, leaving.headers);
+    await flush();
+    await expect.poll(() => codes, { timeout: 5000 }).toEqual([4403]);
+    expect(subscription.results.at(-1)?.errors?.[0]).toBeDefined();
+  });
+
+  it('answers a subscription sent over HTTP POST with 400', async () => {
+    const response = await harness.graphql(MESSAGE_ADDED, {}, agent.headers);
+    expect(response.status).toBe(400);
+    expect(response.body.errors?.[0]?.message).toMatch(/graphql-ws/);
+  });
+
+  it('delivers across gateway instances that share Redis', async () => {
+    const redis = { redisUrl: testEnvironment.redisUrl };
+    const first = await startTestGateway(redis, database);
+    const second = await startTestGateway(
+      { ...redis, redisPrefix: first.options.redisPrefix, jwtSecret: first.options.jwtSecret },
+      database,
+    );
+    try {
+      const owner = await registerTenant(first, 'Multi Instance');
+      const { conversation } = await openConversation(owner, first);
+      await Promise.all(first.gateway.subgraphs.map((subgraph) => subgraph.flushEvents()));
+      const subscription = collect(wsClient(second, { authorization: `Bearer ${owner.accessToken}` }), MESSAGE_ADDED, { id: conversation });
+      await settled();
+      await first.rest('POST', `/v1/conversations/${conversation}/messages`, { content: 'from the other instance' }, owner.headers);
+      await Promise.all(first.gateway.subgraphs.map((subgraph) => subgraph.flushEvents()));
+      expect((await subscription.next(8000))?.data?.conversationMessageAdded.message.content).toBe('from the other instance');
+    } finally {
+      await second.stop();
+      await first.stop();
+    }
+  });
+});
