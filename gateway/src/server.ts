@@ -211,6 +211,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await apollo.stop();
       authenticator.close();
       for (const subgraph of subgraphs) await subgraph.stop();
+      for (const client of Object.values(clients)) await client.close();
       await store.close();
       await bus.close();
       await embedded?.stop();

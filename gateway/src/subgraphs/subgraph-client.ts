@@ -1,5 +1,6 @@
 import type { FormattedExecutionResult } from 'graphql';
 import { createClient } from 'graphql-ws';
+import { Pool } from 'undici';
 import WebSocket from 'ws';
 import { CALLER_HEADER } from '@deskgraph/auth';
 import type { Subgraph, SubgraphHealthReport, SubgraphName, SubgraphRequest } from '@deskgraph/subgraph-kit';
@@ -12,6 +13,8 @@ export interface SubgraphClient {
   /** Opens a subscription at the subgraph: a stream of results, or the errors that refused it. */
   subscribe(request: SubgraphRequest): Promise<AsyncIterableIterator<FormattedExecutionResult> | FormattedExecutionResult>;
   health(): Promise<SubgraphHealthReport | null>;
+  /** Releases connections (remote clients). */
+  close(): Promise<void>;
 }
 
 export function inProcessClient(subgraph: Subgraph, name: SubgraphName): SubgraphClient {
@@ -21,6 +24,7 @@ export function inProcessClient(subgraph: Subgraph, name: SubgraphName): Subgrap
     execute: (request) => subgraph.execute(request),
     subscribe: (request) => subgraph.subscribe(request),
     health: () => subgraph.health(),
+    close: async () => undefined,
   };
 }
 
@@ -28,7 +32,9 @@ const TIMEOUT_MS = 10_000;
 
 /** A subgraph served by `serveSubgraph` in another process. */
 export function remoteClient(name: SubgraphName, url: string): SubgraphClient {
-  const healthUrl = new URL('/health', url).toString();
+  const target = new URL(url);
+  // A keep-alive pool per subgraph: cheaper per call than fetch with an abort signal each time.
+  const pool = new Pool(target.origin, { connections: 32, headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS });
   return {
     name,
     mode: 'remote',
@@ -36,16 +42,17 @@ export function remoteClient(name: SubgraphName, url: string): SubgraphClient {
       const headers: Record<string, string> = { 'content-type': 'application/json', 'x-request-id': request.requestId };
       if (request.callerToken) headers[CALLER_HEADER] = request.callerToken;
       try {
-        const response = await fetch(url, {
+        const response = await pool.request({
           method: 'POST',
+          path: target.pathname,
           headers,
           body: JSON.stringify({ query: request.query, operationName: request.operationName, variables: request.variables }),
-          signal: AbortSignal.timeout(TIMEOUT_MS),
         });
-        if (!response.ok && !response.headers.get('content-type')?.includes('json')) {
-          return unavailable(name, `answered HTTP ${response.status}`);
+        if (!String(response.headers['content-type'] ?? '').includes('json')) {
+          await response.body.dump();
+          return unavailable(name, `answered HTTP ${response.statusCode}`);
         }
-        return (await response.json()) as FormattedExecutionResult;
+        return (await response.body.json()) as FormattedExecutionResult;
       } catch (error) {
         return unavailable(name, error instanceof Error ? error.message : String(error));
       }
@@ -53,12 +60,13 @@ export function remoteClient(name: SubgraphName, url: string): SubgraphClient {
     subscribe: (request) => remoteSubscription(name, url, request),
     async health() {
       try {
-        const response = await fetch(healthUrl, { signal: AbortSignal.timeout(TIMEOUT_MS) });
-        return (await response.json()) as SubgraphHealthReport;
+        const response = await pool.request({ method: 'GET', path: '/health' });
+        return (await response.body.json()) as SubgraphHealthReport;
       } catch {
         return null;
       }
     },
+    close: () => pool.close(),
   };
 }
 
