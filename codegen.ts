@@ -18,6 +18,7 @@ const subgraphs: Record<string, { mappers: Mappers }> = {
       ApiKeyGrant: '../modules/api-keys/api-keys.service.js#ApiKeyGrant',
       AuthPayload: '../modules/auth/auth.service.js#AuthPayload',
       Preferences: '../modules/preferences/preferences.service.js#PreferencesView',
+      AgentStatusChange: '../modules/agent-status/agent-status.types.js#AgentStatusChangeEvent',
     },
   },
   support: {
@@ -46,18 +47,30 @@ const subgraphs: Record<string, { mappers: Mappers }> = {
       ConversationMessageEvent: '../modules/realtime/realtime.types.js#MessageAddedEvent',
       ConversationStateChange: '../modules/realtime/realtime.types.js#StateChangeEvent',
       ConversationAssignment: '../modules/realtime/realtime.types.js#AssignmentEvent',
+      SlaAlert: '../modules/realtime/realtime.types.js#SlaAlertEvent',
+      ChatChannel: '../modules/channels/chat-channel.entity.js#ChatChannel',
+      ChatWidgetGrant: '../modules/channels/chat.types.js#ChatWidgetGrantView',
+      ChatSession: '../modules/channels/chat.types.js#ChatSessionView',
+      ChatSessionEvent: '../modules/channels/chat.types.js#ChatSessionEventView',
+      ChatMessageEvent: '../modules/channels/chat.types.js#ChatMessageEventView',
+      ChatTypingEvent: '../modules/channels/chat.types.js#ChatTypingEventView',
+      ChatHandoverEvent: '../modules/channels/chat.types.js#ChatHandoverEventView',
     },
   },
   resolutions: {
     mappers: {
       Resolution: '../modules/resolutions/resolution.entity.js#Resolution',
       ResolutionConnection: '../modules/resolutions/resolutions.service.js#ResolutionConnection',
+      ResolutionUpdate: '../modules/realtime/realtime.types.js#ResolutionUpdateEvent',
     },
   },
   campaigns: {
     mappers: {
       Campaign: '../modules/campaigns/campaign.entity.js#Campaign',
       CampaignConnection: '../modules/campaigns/campaigns.service.js#CampaignConnection',
+      IncomingCall: '../modules/realtime/realtime.types.js#IncomingCallEvent',
+      CallEnd: '../modules/realtime/realtime.types.js#CallEndEvent',
+      CallAgentPresence: '../modules/realtime/realtime.types.js#CallAgentPresenceView',
     },
   },
   knowledge: {

@@ -109,18 +109,23 @@ const MESSAGE_ADDED = `subscription ($id: ID) {
   }
 }`;
 
-/** Resolves once the socket has been acknowledged (the subscription is live at the subgraph soon after). */
-async function settled(): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, 150));
+/** Waits until `count` more subscribers are live at the owning subgraph than `before`. */
+async function live(gateway: TestGateway, before: number, count = 1): Promise<void> {
+  await expect
+    .poll(() => gateway.gateway.subscriptions.streams().subscribers, { timeout: 10_000, interval: 20 })
+    .toBeGreaterThanOrEqual(before + count);
 }
+
+const subscribers = (gateway: TestGateway = harness) => gateway.gateway.subscriptions.streams().subscribers;
 
 describe('subscriptions over graphql-ws on /graphql', () => {
   it('delivers a message with fields of the support and identity subgraphs, for agent and customer messages', async () => {
     const { conversation } = await openConversation(agent);
     await harness.rest('POST', `/v1/conversations/${conversation}/assign`, { agentId: agent.userId }, agent.headers);
     await flush();
+    const before = subscribers();
     const subscription = collect(wsClient(harness, { authorization: `Bearer ${agent.accessToken}` }), MESSAGE_ADDED, { id: conversation });
-    await settled();
+    await live(harness, before);
 
     const posted = await harness.rest(
       'POST',
@@ -163,10 +168,11 @@ describe('subscriptions over graphql-ws on /graphql', () => {
     const stranger = await registerTenant(harness, 'Sly Stranger');
     const { conversation } = await openConversation(agent);
     await flush();
+    const before = subscribers();
     const client = wsClient(harness, { authorization: `Bearer ${stranger.accessToken}` });
     const guessing = collect(client, MESSAGE_ADDED, { id: conversation });
     const everything = collect(client, MESSAGE_ADDED, {});
-    await settled();
+    await live(harness, before, 2);
     await harness.rest('POST', `/v1/conversations/${conversation}/messages`, { content: 'private' }, agent.headers);
     await flush();
     expect(await guessing.next(700)).toBeNull();
@@ -176,11 +182,11 @@ describe('subscriptions over graphql-ws on /graphql', () => {
   it('shares one upstream stream among identical subscriptions of the same caller', async () => {
     const { conversation } = await openConversation(agent);
     await flush();
+    const before = harness.gateway.subscriptions.streams();
     const first = collect(wsClient(harness, { authorization: `Bearer ${agent.accessToken}` }), MESSAGE_ADDED, { id: conversation });
     const second = collect(wsClient(harness, { authorization: `Bearer ${agent.accessToken}` }), MESSAGE_ADDED, { id: conversation });
-    await settled();
-    const before = harness.gateway.subscriptions.connections();
-    expect(before).toBeGreaterThanOrEqual(2);
+    await live(harness, before.subscribers, 2);
+    expect(harness.gateway.subscriptions.streams().groups).toBe(before.groups + 1);
     await harness.rest('POST', `/v1/conversations/${conversation}/messages`, { content: 'both of you' }, agent.headers);
     await flush();
     const [a, b] = await Promise.all([first.next(), second.next()]);
@@ -206,11 +212,12 @@ describe('subscriptions over graphql-ws on /graphql', () => {
   it('ends the live subscriptions of a session when it logs out', async () => {
     const leaving = await addUser(harness, admin, 'agent');
     const codes: number[] = [];
+    const before = subscribers();
     const subscription = collect(
       wsClient(harness, { authorization: `Bearer ${leaving.accessToken}` }, (code) => codes.push(code)),
       MESSAGE_ADDED,
     );
-    await settled();
+    await live(harness, before);
     await harness.rest('POST', '/v1/auth/logout', {}, leaving.headers);
     await flush();
     await expect.poll(() => codes, { timeout: 5000 }).toEqual([4403]);
@@ -235,7 +242,7 @@ describe('subscriptions over graphql-ws on /graphql', () => {
       const { conversation } = await openConversation(owner, first);
       await Promise.all(first.gateway.subgraphs.map((subgraph) => subgraph.flushEvents()));
       const subscription = collect(wsClient(second, { authorization: `Bearer ${owner.accessToken}` }), MESSAGE_ADDED, { id: conversation });
-      await settled();
+      await live(second, 0);
       await first.rest('POST', `/v1/conversations/${conversation}/messages`, { content: 'from the other instance' }, owner.headers);
       await Promise.all(first.gateway.subgraphs.map((subgraph) => subgraph.flushEvents()));
       expect((await subscription.next(8000))?.data?.conversationMessageAdded.message.content).toBe('from the other instance');

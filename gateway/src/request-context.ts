@@ -77,7 +77,16 @@ export function gatewayContextFor(options: {
     logger: options.logger.child({ requestId: options.requestId }),
     caller,
     authError: options.authError,
-    rateLimitSubject: caller ? (caller.userId ? `user:${caller.userId}` : `key:${caller.apiKeyId}`) : options.anonymousSubject,
+    rateLimitSubject: rateLimitSubjectOf(caller) ?? options.anonymousSubject,
     callerToken: () => (callerToken ??= caller ? assertions.sign(caller) : Promise.resolve(null)),
   };
+}
+
+/** Who a caller's requests count against: the user, the web-chat visitor's customer, the key. */
+function rateLimitSubjectOf(caller: Caller | null): string | null {
+  if (!caller) return null;
+  if (caller.userId) return `user:${caller.userId}`;
+  if (caller.customerId) return `visitor:${caller.customerId}`;
+  if (caller.apiKeyId) return `key:${caller.apiKeyId}`;
+  return `system:${caller.tenantId}`;
 }

@@ -11,6 +11,8 @@ import { createEventBus, type EventBus } from '@deskgraph/events';
 import { createLogger, type Logger } from '@deskgraph/runtime';
 import { subgraphNames, type Subgraph, type SubgraphName } from '@deskgraph/subgraph-kit';
 import { Authenticator } from './auth/authenticator.js';
+import { ChatOperations } from './chat-widget/chat-operations.js';
+import { startChatWidgetServer, type ChatWidgetServer } from './chat-widget/chat-widget-server.js';
 import { createApolloServer } from './graphql/apollo-server.js';
 import { graphiqlRouter } from './ide/graphiql-page.js';
 import { checkHealth } from './observability/health.js';
@@ -41,7 +43,9 @@ export interface RunningGateway {
   subgraphs: Subgraph[];
   /** The graphql-ws endpoint on `/graphql`. */
   subscriptions: SubscriptionServer;
-  /** Completes subscriptions, drains HTTP, then stops Apollo, subgraphs, the bus and the embedded database. */
+  /** The 001 chat WebSocket for web-chat visitors on `/ws`. */
+  chatWidget: ChatWidgetServer;
+  /** Completes subscriptions, closes chat connections, drains HTTP, then stops Apollo, subgraphs, the bus and the embedded database. */
   stop(): Promise<void>;
 }
 
@@ -166,13 +170,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const server = http.createServer(app);
   server.keepAliveTimeout = 65_000;
   const planner = new SubscriptionPlanner(supergraphSdl);
+  const executor = new SubscriptionExecutor(planner, clients, dataSources);
   const subscriptions = startSubscriptionServer({
     authenticator,
     assertions,
     bus,
     logger,
     planner,
-    executor: new SubscriptionExecutor(planner, clients, dataSources),
+    executor,
     hub: new SubscriptionHub(),
     validationRules: [depthLimit(options.graphqlLimits.maxDepth), aliasLimit(options.graphqlLimits.maxAliases)],
     maxTokens: options.graphqlLimits.maxTokens,
@@ -180,8 +185,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     maxBufferedBytes: 4 * 1024 * 1024,
     expiryOf: (authorization) => authenticator.tokenExpiry(authorization).catch(() => null),
   });
+  const chatWidget = startChatWidgetServer({
+    operations: new ChatOperations({ apollo, support: clients.support, planner, executor, assertions, logger }),
+    bus,
+    logger,
+    trustProxy: options.trustProxy,
+  });
   server.on('upgrade', (request, socket, head) => {
     const path = new URL(request.url ?? '/', 'http://gateway').pathname;
+    if (path === '/ws') {
+      chatWidget.handleUpgrade(request, socket, head);
+      return;
+    }
     if (path !== '/graphql') {
       socket.destroy();
       return;
@@ -204,8 +219,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     bus,
     subgraphs,
     subscriptions,
+    chatWidget,
     async stop() {
       await subscriptions.close('Server shutting down');
+      await chatWidget.close('Server shutting down');
       server.closeIdleConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await apollo.stop();

@@ -57,6 +57,8 @@ export interface SubscriptionServer {
   wss: WebSocketServer;
   /** Open connections. */
   connections(): number;
+  /** Upstream streams open and their subscribers: a subscription counts once the owning subgraph listens. */
+  streams(): { groups: number; subscribers: number };
   /** Completes every subscription with a reason, closes every socket, stops accepting. */
   close(reason: string): Promise<void>;
 }
@@ -208,6 +210,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
   return {
     wss,
     connections: () => connections.size,
+    streams: () => options.hub.stats(),
     async close(reason) {
       unsubscribe();
       await options.hub.closeAll();

@@ -2,7 +2,7 @@ import { createSecretKey, type KeyObject } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { UnauthorizedError } from '@deskgraph/errors';
-import { roles, scopes, type Caller } from './caller.js';
+import { callerKinds, roles, scopes, type Caller } from './caller.js';
 
 /** The header that carries the gateway's signed statement of who is calling. */
 export const CALLER_HEADER = 'x-deskgraph-caller';
@@ -39,6 +39,7 @@ export class CallerAssertions {
       sid: caller.sessionId,
       role: caller.role,
       scopes: caller.scopes,
+      ...(caller.customerId !== undefined ? { cid: caller.customerId } : {}),
     })
       .setProtectedHeader({ alg: ALGORITHM })
       .setIssuer(ISSUER)
@@ -67,26 +68,31 @@ export class CallerAssertions {
 }
 
 function toCaller(payload: Record<string, unknown>): Caller {
-  const { kind, tid, uid, kid, sid, role } = payload;
+  const { kind, tid, uid, kid, sid, role, cid } = payload;
   const claimedScopes = payload.scopes;
   const valid =
-    (kind === 'user' || kind === 'apiKey' || kind === 'system') &&
+    typeof kind === 'string' &&
+    (callerKinds as readonly string[]).includes(kind) &&
     typeof tid === 'string' &&
     (uid === null || typeof uid === 'string') &&
     (kid === null || typeof kid === 'string') &&
     (sid === null || typeof sid === 'string') &&
+    (cid === undefined || cid === null || typeof cid === 'string') &&
     typeof role === 'string' &&
     (roles as readonly string[]).includes(role) &&
     Array.isArray(claimedScopes) &&
     claimedScopes.every((scope) => (scopes as readonly unknown[]).includes(scope));
-  if (!valid) throw new UnauthorizedError('Malformed caller assertion');
+  // A visitor is a customer record and nothing else: no user, no key.
+  const validVisitor = kind !== 'visitor' || (role === 'customer' && typeof cid === 'string' && uid === null && kid === null);
+  if (!valid || !validVisitor) throw new UnauthorizedError('Malformed caller assertion');
   return {
-    kind,
+    kind: kind as Caller['kind'],
     tenantId: tid,
     userId: uid,
     apiKeyId: kid,
     sessionId: sid,
     role: role as Caller['role'],
     scopes: claimedScopes as Caller['scopes'],
+    ...(cid !== undefined ? { customerId: cid } : {}),
   };
 }

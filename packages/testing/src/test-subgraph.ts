@@ -16,6 +16,14 @@ export interface TestSubgraph<S extends Subgraph> {
   caller(overrides?: Partial<Caller> & { role?: Role }): Promise<{ caller: Caller; token: string }>;
   /** Runs an operation as the given caller token (null: anonymous); throws on transport errors only. */
   run(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<FormattedExecutionResult>;
+  /** Starts a subscription as the caller token; throws when the subgraph refuses to start it. */
+  subscribe(
+    query: string,
+    variables: Record<string, unknown>,
+    token: string | null,
+  ): Promise<AsyncIterableIterator<FormattedExecutionResult>>;
+  /** The error code of a subscription that must not start (refused at once, or as its first result). */
+  refusal(query: string, variables: Record<string, unknown>, token: string | null): Promise<unknown>;
   /** Publishes outbox rows now and waits for every consumer. */
   settle(): Promise<void>;
   stop(): Promise<void>;
@@ -59,6 +67,16 @@ export async function startTestSubgraph<S extends Subgraph>(
     run(query, variables, token = null) {
       return subgraph.execute({ query, variables: variables ?? null, callerToken: token, requestId: randomUUID() });
     },
+    async subscribe(query, variables, token) {
+      const stream = await subgraph.subscribe({ query, variables, callerToken: token, requestId: randomUUID() });
+      if (!(Symbol.asyncIterator in stream)) throw new Error(`subscription refused: ${JSON.stringify(stream)}`);
+      return stream;
+    },
+    async refusal(query, variables, token) {
+      const started = await subgraph.subscribe({ query, variables, callerToken: token, requestId: randomUUID() });
+      const result = Symbol.asyncIterator in started ? await nextWithin(started) : started;
+      return result?.errors?.[0]?.extensions?.code;
+    },
     async settle() {
       await subgraph.flushEvents();
       await bus.drain();
@@ -69,4 +87,18 @@ export async function startTestSubgraph<S extends Subgraph>(
       await database.drop();
     },
   };
+}
+
+/** The next item of a stream, or null when none arrives within `ms`. */
+export async function nextWithin<T>(stream: AsyncIterator<T>, ms = 2000): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), ms);
+  });
+  const next = stream.next().then((result) => (result.done ? null : result.value));
+  try {
+    return await Promise.race([next, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -3,6 +3,7 @@ import type { SubgraphContext } from './context.js';
 import { entities } from './entities.js';
 import { migrations } from './migrations/index.js';
 import { CampaignsService } from './modules/campaigns/campaigns.service.js';
+import { RealtimeService } from './modules/realtime/realtime.service.js';
 import { resolvers } from './resolvers.js';
 import { lowerCaseEnums } from './stored-enums.js';
 
@@ -15,9 +16,10 @@ export function createCampaignsSubgraph(dependencies: SubgraphDependencies): Pro
       migrations,
       resolvers,
       lowerCaseEnums,
-      extendContext: (base) => ({
+      extendContext: (base, { bus }) => ({
         ...base,
         campaigns: new CampaignsService(base),
+        realtime: new RealtimeService(base, bus),
       }),
     },
     dependencies,

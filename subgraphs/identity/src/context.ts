@@ -1,4 +1,5 @@
 import type { RequestContext } from '@deskgraph/subgraph-kit';
+import type { AgentStatusService } from './modules/agent-status/agent-status.service.js';
 import type { ApiKeysService } from './modules/api-keys/api-keys.service.js';
 import type { AuthService } from './modules/auth/auth.service.js';
 import type { PreferencesService } from './modules/preferences/preferences.service.js';
@@ -14,4 +15,5 @@ export interface SubgraphContext extends RequestContext {
   auth: AuthService;
   apiKeys: ApiKeysService;
   preferences: PreferencesService;
+  agentStatus: AgentStatusService;
 }

@@ -3,6 +3,7 @@ import type { IdentityConfig } from './config.js';
 import type { SubgraphContext } from './context.js';
 import { entities } from './entities.js';
 import { migrations } from './migrations/index.js';
+import { AgentStatusService } from './modules/agent-status/agent-status.service.js';
 import { ApiKeysService } from './modules/api-keys/api-keys.service.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { PreferencesService } from './modules/preferences/preferences.service.js';
@@ -31,6 +32,7 @@ export function createIdentitySubgraph(dependencies: SubgraphDependencies, confi
         auth: new AuthService(base, orm, config),
         apiKeys: new ApiKeysService(base, orm),
         preferences: new PreferencesService(base),
+        agentStatus: new AgentStatusService(base),
       }),
     },
     dependencies,

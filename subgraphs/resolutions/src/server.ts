@@ -2,6 +2,7 @@ import { createSubgraph, type Subgraph, type SubgraphDependencies } from '@deskg
 import type { SubgraphContext } from './context.js';
 import { entities } from './entities.js';
 import { migrations } from './migrations/index.js';
+import { RealtimeService } from './modules/realtime/realtime.service.js';
 import { ResolutionsService } from './modules/resolutions/resolutions.service.js';
 import { resolvers } from './resolvers.js';
 import { lowerCaseEnums } from './stored-enums.js';
@@ -18,6 +19,7 @@ export function createResolutionsSubgraph(dependencies: SubgraphDependencies): P
       extendContext: (base) => ({
         ...base,
         resolutions: new ResolutionsService(base),
+        realtime: new RealtimeService(base),
       }),
     },
     dependencies,

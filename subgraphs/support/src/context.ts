@@ -1,4 +1,5 @@
 import type { RequestContext } from '@deskgraph/subgraph-kit';
+import type { ChannelsService } from './modules/channels/channels.service.js';
 import type { ConversationsService } from './modules/conversations/conversations.service.js';
 import type { MessagesService } from './modules/messages/messages.service.js';
 import type { CustomersService } from './modules/customers/customers.service.js';
@@ -14,4 +15,5 @@ export interface SubgraphContext extends RequestContext {
   organizations: OrganizationsService;
   tickets: TicketsService;
   realtime: RealtimeService;
+  channels: ChannelsService;
 }

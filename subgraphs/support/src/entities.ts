@@ -1,3 +1,4 @@
+import { ChatChannelEntity } from './modules/channels/chat-channel.entity.js';
 import { ConversationEventEntity } from './modules/conversations/conversation-event.entity.js';
 import { ConversationEntity } from './modules/conversations/conversation.entity.js';
 import { CustomerIdentityEntity } from './modules/customers/customer-identity.entity.js';
@@ -18,4 +19,5 @@ export const entities = [
   MessageEntity,
   MessageAttachmentEntity,
   TicketTemplateEntity,
+  ChatChannelEntity,
 ];

@@ -1,4 +1,5 @@
 import type { Resolvers } from './__generated__/resolvers-types.js';
+import { channelResolvers } from './modules/channels/resolvers.js';
 import { conversationResolvers } from './modules/conversations/resolvers.js';
 import { messageResolvers } from './modules/messages/resolvers.js';
 import { customerResolvers } from './modules/customers/resolvers.js';
@@ -14,4 +15,5 @@ export const resolvers: Resolvers[] = [
   messageResolvers,
   ticketResolvers,
   realtimeResolvers,
+  channelResolvers,
 ];

@@ -3,6 +3,7 @@ import { supportConfig, type SupportConfig } from './config.js';
 import type { SubgraphContext } from './context.js';
 import { entities } from './entities.js';
 import { migrations } from './migrations/index.js';
+import { ChannelsService } from './modules/channels/channels.service.js';
 import { ConversationsService } from './modules/conversations/conversations.service.js';
 import { LocalDiskAttachmentStorage } from './modules/messages/attachment-storage.js';
 import type { AttachmentSettings } from './modules/messages/attachments.js';
@@ -33,7 +34,7 @@ export function createSupportSubgraph(
       migrations,
       resolvers,
       lowerCaseEnums,
-      extendContext: (base, { bus }) => {
+      extendContext: (base, { bus, orm }) => {
         // Services keep no state of their own (their loaders live in the request context).
         const organizations = new OrganizationsService(base);
         const conversations = new ConversationsService(base, attachments);
@@ -46,6 +47,7 @@ export function createSupportSubgraph(
           messages,
           tickets: new TicketsService(base, conversations, messages),
           realtime: new RealtimeService(base, bus),
+          channels: new ChannelsService(base, orm, bus, conversations, messages),
         };
       },
     },

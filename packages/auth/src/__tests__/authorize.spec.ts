@@ -46,6 +46,14 @@ describe('authorize', () => {
     expect(() => authorize(readOnlyCustomer, { roles: ['admin'], scope: 'admin' })).toThrow('Requires role admin');
   });
 
+  it('treats a web-chat visitor as a customer: customer requirements pass, agent ones are FORBIDDEN', () => {
+    const visitor = caller('customer', { kind: 'visitor', userId: null, sessionId: null, customerId: randomUUID() });
+    expect(authorize(visitor, { roles: ['customer'], scope: 'write' })).toBe(visitor);
+    expect(() => authorize(visitor, { roles: ['admin', 'agent'], scope: 'read' })).toThrow(
+      new ForbiddenError('Requires role admin or agent'),
+    );
+  });
+
   it('lets the system caller through every requirement', () => {
     const system = caller('customer', { kind: 'system', userId: null, sessionId: null, scopes: [] });
     expect(authorize(system, { roles: ['admin'], scope: 'admin' })).toBe(system);

@@ -44,6 +44,11 @@ describe('CallerAssertions', () => {
     ['a user', userCaller({ role: 'admin', scopes: scopesForRole('admin') })],
     ['an API key', userCaller({ kind: 'apiKey', userId: null, apiKeyId: randomUUID(), sessionId: null, scopes: ['read'] })],
     ['the system', userCaller({ kind: 'system', userId: null, sessionId: null, role: 'admin', scopes: scopesForRole('admin') })],
+    [
+      'a web-chat visitor',
+      userCaller({ kind: 'visitor', userId: null, sessionId: null, role: 'customer', scopes: ['read', 'write'], customerId: randomUUID() }),
+    ],
+    ['a caller with an explicit null customer', userCaller({ customerId: null })],
   ])('round-trips %s unchanged', async (_name, caller) => {
     const assertions = new CallerAssertions(SECRET);
     const token = await assertions.sign(caller);
@@ -79,6 +84,38 @@ describe('CallerAssertions', () => {
     ]) {
       expect((await refusal(assertions, await gatewaySigned(broken))).message).toBe('Malformed caller assertion');
     }
+  });
+
+  it('carries the customer in `cid` only for callers that have one', async () => {
+    const assertions = new CallerAssertions(SECRET);
+    const decode = (token: string) =>
+      JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+    expect(decode(await assertions.sign(userCaller()))).not.toHaveProperty('cid');
+    const customerId = randomUUID();
+    const visitor = userCaller({ kind: 'visitor', userId: null, sessionId: null, role: 'customer', customerId });
+    expect(decode(await assertions.sign(visitor))).toMatchObject({ kind: 'visitor', cid: customerId, uid: null });
+    expect(await assertions.verify(await assertions.sign(userCaller()))).not.toHaveProperty('customerId');
+  });
+
+  it('refuses a visitor assertion without a customer, with a user or key, or with another role as malformed', async () => {
+    const assertions = new CallerAssertions(SECRET);
+    const visitor = { kind: 'visitor', tid: randomUUID(), uid: null, kid: null, sid: null, role: 'customer', scopes: ['read', 'write'] };
+    await expect(assertions.verify(await gatewaySigned({ ...visitor, cid: randomUUID() }))).resolves.toMatchObject({
+      kind: 'visitor',
+      role: 'customer',
+    });
+    for (const broken of [
+      visitor,
+      { ...visitor, cid: null },
+      { ...visitor, cid: 42 },
+      { ...visitor, cid: randomUUID(), uid: randomUUID() },
+      { ...visitor, cid: randomUUID(), kid: randomUUID() },
+      { ...visitor, cid: randomUUID(), role: 'agent' },
+    ]) {
+      expect((await refusal(assertions, await gatewaySigned(broken))).message).toBe('Malformed caller assertion');
+    }
+    const user = { kind: 'user', tid: randomUUID(), uid: randomUUID(), kid: null, sid: randomUUID(), role: 'agent', scopes: ['read'] };
+    expect((await refusal(assertions, await gatewaySigned({ ...user, cid: 7 }))).message).toBe('Malformed caller assertion');
   });
 
   it('refuses an access token in place of an assertion (wrong issuer and audience)', async () => {

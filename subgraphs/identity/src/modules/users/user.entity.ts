@@ -2,6 +2,10 @@ import { defineEntity, type InferEntity } from '@mikro-orm/core';
 import { roles } from '@deskgraph/auth';
 import { tenantFilter } from '@deskgraph/database';
 
+/** An agent's availability (the 000 document's agent status), stored lower-case. */
+export const agentStatuses = ['available', 'busy', 'away', 'offline'] as const;
+export type AgentStatus = (typeof agentStatuses)[number];
+
 export const UserEntity = defineEntity({
   name: 'User',
   tableName: 'users',
@@ -20,6 +24,8 @@ export const UserEntity = defineEntity({
     skills: p.array().default([]),
     maxConcurrentConversations: p.integer().default(5),
     lastLoginAt: p.datetime().nullable(),
+    status: p.enum([...agentStatuses]).default('offline'),
+    statusChangedAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
       .datetime()

@@ -23,10 +23,11 @@ export function tick(): Date {
   return new Date(lastTick);
 }
 
-/** Who a history entry names: a user, an API key, a portal customer or deskgraph itself. */
+/** Who a history entry names: a user, an API key, a portal customer, a web-chat visitor's customer record or deskgraph itself. */
 export function actorOf(caller: Caller): Actor {
   if (caller.kind === 'system') return { kind: 'system', id: null };
   if (caller.kind === 'apiKey') return { kind: 'apiKey', id: caller.apiKeyId };
+  if (caller.kind === 'visitor') return { kind: 'customer', id: caller.customerId ?? null };
   return { kind: caller.role === 'customer' ? 'customer' : 'user', id: caller.userId };
 }
 

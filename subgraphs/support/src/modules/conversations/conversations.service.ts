@@ -4,7 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { authorize } from '@deskgraph/auth';
 import { applyChanges, pageRequest, recordEvent, type Connection } from '@deskgraph/database';
-import { ConflictError, NotFoundError, ValidationError, parseInput } from '@deskgraph/errors';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError, parseInput } from '@deskgraph/errors';
 import type { RequestContext } from '@deskgraph/subgraph-kit';
 import { isUuid, tags, trimmedText, uuid } from '@deskgraph/validation';
 import { CustomerEntity, type Customer } from '../customers/customer.entity.js';
@@ -34,6 +34,7 @@ import {
 } from './conversation.entity.js';
 
 const SUBJECT_FROM_MESSAGE = 80;
+const HANDOVER_REQUESTED = 'handover_requested';
 const DEFAULT_CLOSURE_MESSAGE =
   'Your conversation has been resolved. If anything is still unclear, just reply to this message and we will pick it up again.';
 
@@ -68,15 +69,17 @@ const listSchema = z.object({
   sortOrder: z.enum(['ASC', 'DESC']).nullish(),
 });
 
+const initialMessageSchema = z.object({
+  content: messageContentSchema,
+  contentType: z.enum(contentTypes).nullish(),
+  attachments: z.array(attachmentUploadSchema).nullish(),
+});
+
 const createSchema = z.object({
   customerId: uuid,
   channel: z.enum(channels),
   subject: trimmedText(500).min(1, { message: 'is required' }).nullish(),
-  initialMessage: z.object({
-    content: messageContentSchema,
-    contentType: z.enum(contentTypes).nullish(),
-    attachments: z.array(attachmentUploadSchema).nullish(),
-  }),
+  initialMessage: initialMessageSchema,
   initialSenderType: z.enum(senderTypes).nullish(),
   severity: z.enum(severities).nullish(),
   tags: tags.nullish(),
@@ -121,8 +124,12 @@ const reopenSchema = z.object({ reason: trimmedText(2000).nullish() });
 
 const READ = { roles: ['admin', 'agent'], scope: 'read' } as const;
 const WRITE = { roles: ['admin', 'agent'], scope: 'write' } as const;
+const VISITOR = { roles: ['customer'], scope: 'write' } as const;
 
-type CreateInput = z.output<typeof createSchema>;
+/** `createSchema` for a conversation opened without a first message (CreateOptions.withoutMessage). */
+const createWithoutMessageSchema = createSchema.extend({ initialMessage: initialMessageSchema.nullish() });
+
+type CreateInput = z.output<typeof createWithoutMessageSchema>;
 
 /** How other modules (tickets) open conversations: inside their transaction, with more fields. */
 export interface CreateOptions {
@@ -130,6 +137,13 @@ export interface CreateOptions {
   em?: EntityManager;
   /** Sets more fields or records more events on the new conversation, in the same transaction. */
   extend?: (em: EntityManager, conversation: Conversation) => void;
+  /** Opens it without a first message (a web-chat session starts before the visitor writes). */
+  withoutMessage?: boolean;
+  /**
+   * Opened by a web-chat visitor (the channels module) instead of an agent: the caller must be a
+   * visitor whose customer record is the conversation's customer.
+   */
+  byVisitor?: boolean;
 }
 
 /** The more urgent of two severities (P0 is the most urgent). */
@@ -193,28 +207,45 @@ export class ConversationsService {
     );
   }
 
-  /** Opens a conversation with its first message, in one transaction. */
+  /** Opens a conversation with its first message (or, with `withoutMessage`, none), in one transaction. */
   async create(input: unknown, options: CreateOptions = {}): Promise<Conversation> {
-    const caller = authorize(this.ctx.caller, WRITE);
-    const data = parseInput(createSchema, input);
+    const caller = authorize(this.ctx.caller, options.byVisitor ? VISITOR : WRITE);
+    const data: CreateInput = parseInput(options.withoutMessage ? createWithoutMessageSchema : createSchema, input);
+    if (options.byVisitor && (caller.kind !== 'visitor' || caller.customerId !== data.customerId)) {
+      throw new ForbiddenError('A visitor opens conversations only for their own customer record');
+    }
     const actor = actorOf(caller);
-    const contentType = data.initialMessage.contentType ?? 'text';
-    const content = messageContent(data.initialMessage.content, contentType, 'initialMessage.content');
+    const initialMessage = data.initialMessage ?? null;
+    const contentType = initialMessage?.contentType ?? 'text';
+    const content = initialMessage ? messageContent(initialMessage.content, contentType, 'initialMessage.content') : null;
     const fromAgent = data.initialSenderType === 'agent';
     if (data.initialSenderType && data.initialSenderType !== 'agent' && data.initialSenderType !== 'customer') {
       throw new ValidationError([{ field: 'initialSenderType', message: 'must be CUSTOMER or AGENT' }]);
     }
     return withAttachments(
       this.attachmentSettings,
-      data.initialMessage.attachments ?? [],
+      initialMessage?.attachments ?? [],
       caller.tenantId,
       'initialMessage.attachments',
       (prepared) =>
         (options.em ?? this.ctx.em()).transactional(async (em) => {
           const customer = await this.liveCustomer(em, data.customerId);
-          const conversation = this.newConversation(em, caller.tenantId, customer, data, plainText(content, contentType));
+          const conversation = this.newConversation(em, caller.tenantId, customer, data, content ? plainText(content, contentType) : '');
           options.extend?.(em, conversation);
           recordHistory(em, conversation, 'created', actor, { channel: data.channel.toUpperCase(), severity: conversation.severity });
+          recordEvent(em, {
+            type: 'conversation.created',
+            tenantId: conversation.tenantId,
+            aggregateId: conversation.id,
+            payload: {
+              conversationId: conversation.id,
+              customerId: conversation.customerId,
+              channel: conversation.currentChannel,
+              severity: conversation.severity,
+              state: conversation.state,
+            },
+          });
+          if (content === null) return conversation;
           const draft: MessageDraft = fromAgent
             ? {
                 channel: data.channel,
@@ -236,18 +267,6 @@ export class ConversationsService {
                 isInternal: false,
                 status: 'delivered',
               };
-          recordEvent(em, {
-            type: 'conversation.created',
-            tenantId: conversation.tenantId,
-            aggregateId: conversation.id,
-            payload: {
-              conversationId: conversation.id,
-              customerId: conversation.customerId,
-              channel: conversation.currentChannel,
-              severity: conversation.severity,
-              state: conversation.state,
-            },
-          });
           await writeMessage(em, conversation, draft, prepared, actor, { opening: true });
           return conversation;
         }),
@@ -313,16 +332,23 @@ export class ConversationsService {
     });
   }
 
-  /** Runs one change on the locked conversation, in one transaction with its history and events. */
+  /**
+   * Runs one change on the locked conversation, in one transaction with its history and events.
+   * `byVisitor`: the caller is a web-chat visitor changing their own conversation (others are NOT_FOUND).
+   */
   private async change(
     id: string,
     apply: (em: EntityManager, conversation: Conversation, actor: Actor, caller: { userId: string | null }) => Promise<void> | void,
     outer?: EntityManager,
+    byVisitor = false,
   ): Promise<Conversation> {
-    const caller = authorize(this.ctx.caller, WRITE);
+    const caller = authorize(this.ctx.caller, byVisitor ? VISITOR : WRITE);
     const actor = actorOf(caller);
     return (outer ?? this.ctx.em()).transactional(async (em) => {
       const conversation = await lockConversation(em, id);
+      if (byVisitor && (caller.kind !== 'visitor' || conversation.customerId !== caller.customerId)) {
+        throw new NotFoundError('Conversation', id);
+      }
       await apply(em, conversation, actor, caller);
       return conversation;
     });
@@ -499,6 +525,39 @@ export class ConversationsService {
       }
       recordHistory(em, conversation, 'resolved', actor, { noteId, closureMessageId });
     });
+  }
+
+  /**
+   * A customer asks for a human agent (the 001 document's handover): NEW, BOT and
+   * AWAITING_CUSTOMER move to AWAITING_AGENT, RESOLVED is reopened to it, AWAITING_AGENT and
+   * ESCALATED stay (agents have it already), CLOSED is CONFLICT. Each request is announced as
+   * `conversation.handover_requested`. `byVisitor`: asked by the web-chat visitor it belongs to.
+   */
+  async requestHandover(id: string, options: { byVisitor?: boolean } = {}): Promise<Conversation> {
+    return this.change(
+      id,
+      (em, conversation, actor) => {
+        const from = conversation.state;
+        if (from === 'resolved') reopenConversation(em, conversation, actor, HANDOVER_REQUESTED);
+        else if (from !== 'awaiting_agent' && from !== 'escalated') {
+          changeState(em, conversation, 'awaiting_agent', actor, { reason: HANDOVER_REQUESTED });
+        }
+        recordEvent(em, {
+          type: 'conversation.handover_requested',
+          tenantId: conversation.tenantId,
+          aggregateId: conversation.id,
+          payload: {
+            conversationId: conversation.id,
+            customerId: conversation.customerId,
+            from,
+            to: conversation.state,
+            requestedBy: actor.kind,
+          },
+        });
+      },
+      undefined,
+      options.byVisitor === true,
+    );
   }
 
   /** RESOLVED → AWAITING_AGENT; anything else is CONFLICT. */

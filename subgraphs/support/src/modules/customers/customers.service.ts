@@ -130,6 +130,8 @@ function actorOf(caller: Caller): Actor {
       return { kind: 'apiKey', id: caller.apiKeyId };
     case 'system':
       return { kind: 'system', id: null };
+    case 'visitor':
+      return { kind: 'customer', id: caller.customerId ?? null };
   }
 }
 

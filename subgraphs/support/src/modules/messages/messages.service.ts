@@ -77,14 +77,16 @@ export interface SendOptions {
   senderType?: 'agent' | 'ai';
 }
 
-function isPortalCustomer(caller: Caller): boolean {
-  return caller.kind === 'user' && caller.role === 'customer';
+/** A portal customer (an identity user with role CUSTOMER) or a web-chat visitor: their messages come INBOUND. */
+function writesAsCustomer(caller: Caller): boolean {
+  return caller.role === 'customer' && (caller.kind === 'user' || caller.kind === 'visitor');
 }
 
 /**
  * Messages and internal notes of conversations. Agents and admins read and write; a
  * portal customer (an identity user with role CUSTOMER) may only send messages, which come
- * INBOUND with the user's id as sender (portal users are not linked to customer records yet).
+ * INBOUND with the user's id as sender (portal users are not linked to customer records yet);
+ * a web-chat visitor likewise, as their customer record and into that customer's conversations only.
  */
 export class MessagesService {
   constructor(
@@ -177,13 +179,17 @@ export class MessagesService {
 
   /**
    * Adds a message. An agent's goes OUTBOUND and QUEUED for its channel (or is an internal
-   * note, SENT and never delivered); a portal customer's comes INBOUND. Files are checked
+   * note, SENT and never delivered); a portal customer's comes INBOUND, and so does a web-chat
+   * visitor's (sender: their customer record; only into that customer's conversations). Files are checked
    * and stored first; if the transaction fails they are removed again.
    */
   async send(conversationId: string, input: unknown, options: SendOptions = {}): Promise<Message> {
     const caller = authorize(this.ctx.caller, { roles: ['admin', 'agent', 'customer'], scope: 'write' });
     const data = parseInput(sendMessageSchema, input);
-    const fromCustomer = isPortalCustomer(caller);
+    const fromCustomer = writesAsCustomer(caller);
+    // A visitor writes as their customer record, and only into that customer's conversations.
+    const visitorCustomerId = caller.kind === 'visitor' ? (caller.customerId ?? null) : undefined;
+    const customerSenderId = visitorCustomerId === undefined ? caller.userId : visitorCustomerId;
     if (fromCustomer && data.internal) throw new ForbiddenError('Only agents and admins write internal notes');
     if (fromCustomer && options.senderType === 'ai') throw new ForbiddenError('Only agents and admins post AI responses');
     const contentType = data.contentType ?? 'text';
@@ -192,9 +198,12 @@ export class MessagesService {
     return withAttachments(this.attachmentSettings, data.attachments ?? [], caller.tenantId, 'attachments', (prepared) =>
       (options.em ?? this.ctx.em()).transactional(async (em) => {
         const conversation = await lockConversation(em, conversationId);
+        if (visitorCustomerId !== undefined && conversation.customerId !== visitorCustomerId) {
+          throw new NotFoundError('Conversation', conversationId);
+        }
         const common = { channel: data.channel ?? conversation.currentChannel, content, contentType };
         const draft: MessageDraft = fromCustomer
-          ? { ...common, direction: 'inbound', senderType: 'customer', senderId: caller.userId, isInternal: false, status: 'delivered' }
+          ? { ...common, direction: 'inbound', senderType: 'customer', senderId: customerSenderId, isInternal: false, status: 'delivered' }
           : {
               ...common,
               direction: 'outbound',

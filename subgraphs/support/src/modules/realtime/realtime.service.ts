@@ -9,12 +9,27 @@ import { mapStream, type RequestContext } from '@deskgraph/subgraph-kit';
 import { isUuid, uuid } from '@deskgraph/validation';
 import { ConversationEntity, type Conversation } from '../conversations/conversation.entity.js';
 import { MessageEntity } from '../messages/message.entity.js';
-import type { AssignmentEvent, MessageAddedEvent, StateChangeEvent, TypingEvent } from './realtime.types.js';
+import type { AssignmentEvent, MessageAddedEvent, SlaAlertEvent, SlaAlertKind, StateChangeEvent, TypingEvent } from './realtime.types.js';
 
 const WATCH = { roles: ['admin', 'agent'], scope: 'read' } as const;
 
-const optionalId = (value: string | null | undefined): string | null => (value && isUuid(value) ? value : null);
-const matches = (wanted: string | null, actual: unknown): boolean => wanted === null || wanted === actual;
+/** An id filter: none when omitted; a value that is no UUID matches nothing (it cannot name a row). */
+const idFilter = (value: string | null | undefined): string | null | false => (value ? (isUuid(value) ? value : false) : null);
+const matches = (wanted: string | null | false, actual: unknown): boolean => wanted !== false && (wanted === null || wanted === actual);
+
+/** The SLA clocks of the `sla.*` events' `kind`, as stored (lower-case). */
+const slaKinds: Record<string, SlaAlertKind> = { first_response: 'FIRST_RESPONSE', resolution: 'RESOLUTION' };
+
+/** An `sla.warning` / `sla.breached` event as an alert; null for a malformed one (skipped, not fatal to the stream). */
+function slaAlert(event: DomainEvent): SlaAlertEvent | null {
+  const { conversationId, dueAt, kind } = event.payload;
+  const due = typeof dueAt === 'string' ? new Date(dueAt) : null;
+  const slaKind = typeof kind === 'string' ? slaKinds[kind] : undefined;
+  if (typeof conversationId !== 'string' || !isUuid(conversationId) || !due || Number.isNaN(due.getTime()) || !slaKind) return null;
+  // Counted from when the alert was raised, so every subscriber reads the same number.
+  const minutesRemaining = Math.trunc((due.getTime() - new Date(event.occurredAt).getTime()) / 60_000) || 0;
+  return { conversationId, dueAt: due, minutesRemaining, kind: slaKind };
+}
 
 /**
  * The support subgraph's live events (000's socket events as GraphQL subscriptions), read
@@ -30,7 +45,7 @@ export class RealtimeService {
 
   messageAdded(conversationId: string | null | undefined): AsyncIterableIterator<MessageAddedEvent> {
     authorize(this.ctx.caller, WATCH);
-    const wanted = optionalId(conversationId);
+    const wanted = idFilter(conversationId);
     const events = this.ctx.events(
       ['message.created'],
       (event) => matches(wanted, event.payload.conversationId) && event.payload.isInternal !== true,
@@ -43,7 +58,7 @@ export class RealtimeService {
 
   stateChanged(conversationId: string | null | undefined): AsyncIterableIterator<StateChangeEvent> {
     authorize(this.ctx.caller, WATCH);
-    const wanted = optionalId(conversationId);
+    const wanted = idFilter(conversationId);
     const events = this.ctx.events(['conversation.state_changed'], (event) => matches(wanted, event.payload.conversationId));
     return mapStream(events, (event) => ({
       conversationId: String(event.payload.conversationId),
@@ -55,7 +70,7 @@ export class RealtimeService {
 
   assigned(conversationId: string | null | undefined): AsyncIterableIterator<AssignmentEvent> {
     authorize(this.ctx.caller, WATCH);
-    const wanted = optionalId(conversationId);
+    const wanted = idFilter(conversationId);
     const events = this.ctx.events(['conversation.assigned'], (event) => matches(wanted, event.payload.conversationId));
     return mapStream(events, (event) => ({
       conversationId: String(event.payload.conversationId),
@@ -92,6 +107,17 @@ export class RealtimeService {
       isTyping: event.payload.isTyping === true,
       at: new Date(event.occurredAt),
     }));
+  }
+
+  /** SLA alerts of the tenant's conversations: `sla.warning` (about to run out) or `sla.breached`. */
+  slaAlerts(type: 'sla.warning' | 'sla.breached'): AsyncIterableIterator<SlaAlertEvent> {
+    authorize(this.ctx.caller, WATCH);
+    const events = this.ctx.events([type], (event) => {
+      const wellFormed = slaAlert(event) !== null;
+      if (!wellFormed) this.ctx.logger.warn({ eventId: event.id, type: event.type }, 'skipped a malformed live event');
+      return wellFormed;
+    });
+    return mapStream(events, (event) => slaAlert(event) as SlaAlertEvent);
   }
 
   /** Publishes a typing indicator straight on the bus: ephemeral, never stored. */

@@ -29,3 +29,12 @@ export interface TypingEvent {
   isTyping: boolean;
   at: Date;
 }
+
+export type SlaAlertKind = 'FIRST_RESPONSE' | 'RESOLUTION';
+
+export interface SlaAlertEvent {
+  conversationId: string;
+  dueAt: Date;
+  minutesRemaining: number;
+  kind: SlaAlertKind;
+}

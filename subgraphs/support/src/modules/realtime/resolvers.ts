@@ -1,6 +1,6 @@
 import type { Resolvers } from '../../__generated__/resolvers-types.js';
 import type { Conversation } from '../conversations/conversation.entity.js';
-import type { AssignmentEvent, MessageAddedEvent, StateChangeEvent, TypingEvent } from './realtime.types.js';
+import type { AssignmentEvent, MessageAddedEvent, SlaAlertEvent, StateChangeEvent, TypingEvent } from './realtime.types.js';
 
 async function required<T>(value: Promise<T | null>, what: string): Promise<T> {
   const found = await value;
@@ -34,6 +34,14 @@ export const realtimeResolvers: Resolvers = {
       subscribe: (_parent, { conversationId }, ctx) => ctx.realtime.typing(conversationId),
       resolve: (event: TypingEvent) => event,
     },
+    slaWarning: {
+      subscribe: (_parent, _args, ctx) => ctx.realtime.slaAlerts('sla.warning'),
+      resolve: (event: SlaAlertEvent) => event,
+    },
+    slaBreached: {
+      subscribe: (_parent, _args, ctx) => ctx.realtime.slaAlerts('sla.breached'),
+      resolve: (event: SlaAlertEvent) => event,
+    },
   },
   Mutation: {
     setTyping: (_parent, { conversationId, isTyping }, ctx) => ctx.realtime.setTyping(conversationId, isTyping),
@@ -46,6 +54,9 @@ export const realtimeResolvers: Resolvers = {
     conversation: (event, _args, ctx) => required(ctx.conversations.load(event.conversationId), 'The conversation'),
   },
   ConversationAssignment: {
+    conversation: (event, _args, ctx) => required(ctx.conversations.load(event.conversationId), 'The conversation'),
+  },
+  SlaAlert: {
     conversation: (event, _args, ctx) => required(ctx.conversations.load(event.conversationId), 'The conversation'),
   },
 };

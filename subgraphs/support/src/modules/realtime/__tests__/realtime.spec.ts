@@ -1,27 +1,11 @@
+import { nextWithin } from '@deskgraph/testing';
+import { randomUUID } from 'node:crypto';
 import type { FormattedExecutionResult } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { useSupportSubgraph } from '../../conversations/__tests__/support-harness.js';
 
 const harness = useSupportSubgraph();
 const { tenant, customer, createConversation, send, support, data } = harness;
-
-/** Starts a subscription on the subgraph as `token`; fails when it cannot start. */
-async function subscribe(
-  query: string,
-  variables: Record<string, unknown>,
-  token: string,
-): Promise<AsyncIterableIterator<FormattedExecutionResult>> {
-  const stream = await support().subgraph.subscribe({ query, variables, callerToken: token, requestId: 'test' });
-  if (!(Symbol.asyncIterator in stream)) throw new Error(`subscription refused: ${JSON.stringify(stream)}`);
-  return stream;
-}
-
-/** The next event, or null when none arrives within `ms`. */
-async function nextWithin<T>(stream: AsyncIterator<T>, ms = 2000): Promise<T | null> {
-  const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), ms));
-  const next = stream.next().then((result) => (result.done ? null : result.value));
-  return Promise.race([next, timeout]);
-}
 
 const MESSAGES = `subscription ($id: ID) { conversationMessageAdded(conversationId: $id) { conversationId message { id content senderType } } }`;
 
@@ -34,7 +18,7 @@ describe('support subscriptions', () => {
       initialMessage: { content: 'first' },
     });
     await support().settle();
-    const stream = await subscribe(MESSAGES, { id: conversation.id }, team.agent);
+    const stream = await support().subscribe(MESSAGES, { id: conversation.id }, team.agent);
     const sent = await send(team.agent, conversation.id, { content: 'Hello there' });
     await support().settle();
     expect(await nextWithin(stream)).toEqual({
@@ -56,14 +40,25 @@ describe('support subscriptions', () => {
       channel: 'EMAIL',
       initialMessage: { content: 'private' },
     });
-    const spying = await subscribe(MESSAGES, { id: conversation.id }, stranger.agent);
-    const everything = await subscribe(MESSAGES, {}, stranger.agent);
+    const spying = await support().subscribe(MESSAGES, { id: conversation.id }, stranger.agent);
+    const everything = await support().subscribe(MESSAGES, {}, stranger.agent);
     await send(team.agent, conversation.id, { content: 'secret' });
     await support().settle();
     expect(await nextWithin(spying, 500)).toBeNull();
     expect(await nextWithin(everything, 200)).toBeNull();
     await spying.return?.();
     await everything.return?.();
+  });
+
+  it('delivers nothing for a conversation id that is not a UUID, rather than everything', async () => {
+    const team = await tenant();
+    const conversation = await createConversation(team, { customerId: await customer(team), channel: 'EMAIL', initialMessage: { content: 'x' } });
+    await support().settle();
+    const stream = await support().subscribe(MESSAGES, { id: 'not-a-uuid' }, team.agent);
+    await send(team.agent, conversation.id, { content: 'anyone there?' });
+    await support().settle();
+    expect(await nextWithin(stream, 500)).toBeNull();
+    await stream.return?.();
   });
 
   it('leaves internal notes out of the message stream', async () => {
@@ -74,7 +69,7 @@ describe('support subscriptions', () => {
       initialMessage: { content: 'x' },
     });
     await support().settle();
-    const stream = await subscribe(MESSAGES, { id: conversation.id }, team.agent);
+    const stream = await support().subscribe(MESSAGES, { id: conversation.id }, team.agent);
     await send(team.agent, conversation.id, { content: 'note', internal: true });
     await send(team.agent, conversation.id, { content: 'visible' });
     await support().settle();
@@ -84,13 +79,17 @@ describe('support subscriptions', () => {
 
   it('announces state changes and assignments, and conversations new to the caller', async () => {
     const team = await tenant();
-    const states = await subscribe(`subscription { conversationStateChanged { from to conversation { id state } } }`, {}, team.agent);
-    const assignments = await subscribe(
+    const states = await support().subscribe(
+      `subscription { conversationStateChanged { from to conversation { id state } } }`,
+      {},
+      team.agent,
+    );
+    const assignments = await support().subscribe(
       `subscription { conversationAssigned { agentId transfer conversation { id assignedAgentId } } }`,
       {},
       team.agent,
     );
-    const mine = await subscribe(`subscription { conversationNew { id } }`, {}, team.agent);
+    const mine = await support().subscribe(`subscription { conversationNew { id } }`, {}, team.agent);
     const conversation = await createConversation(team, {
       customerId: await customer(team),
       channel: 'EMAIL',
@@ -125,7 +124,7 @@ describe('support subscriptions', () => {
       channel: 'WEB_CHAT',
       initialMessage: { content: 'x' },
     });
-    const stream = await subscribe(
+    const stream = await support().subscribe(
       `subscription ($id: ID!) { conversationTyping(conversationId: $id) { conversationId userId isTyping } }`,
       { id: conversation.id },
       team.agent,
@@ -149,9 +148,158 @@ describe('support subscriptions', () => {
 
   it('detaches from the bus as soon as a subscriber leaves, even while it waits for an event', async () => {
     const team = await tenant();
-    const stream = await subscribe(MESSAGES, {}, team.agent);
+    const stream = await support().subscribe(MESSAGES, {}, team.agent);
     const waiting = stream.next();
     await stream.return?.();
     expect(await waiting).toEqual({ value: undefined, done: true });
+  });
+});
+
+const SLA_FIELDS = 'conversation { id state } dueAt minutesRemaining kind';
+
+/** Publishes an SLA event of `tenantId` on the bus, as the SLA timers will (they come with the SLA issue). */
+async function publishSla(
+  type: 'sla.warning' | 'sla.breached',
+  tenantId: string,
+  payload: { conversationId: string; dueAt: string; kind: string },
+  occurredAt = new Date(),
+): Promise<void> {
+  await support().bus.publish({
+    id: randomUUID(),
+    type,
+    tenantId,
+    aggregateId: payload.conversationId,
+    source: 'support',
+    occurredAt: occurredAt.toISOString(),
+    payload,
+  });
+  await support().bus.drain();
+}
+
+const minutesFrom = (at: Date, minutes: number): string => new Date(at.getTime() + minutes * 60_000).toISOString();
+
+describe('SLA alerts', () => {
+  it('delivers warnings and breaches on their own streams with the conversation read at delivery', async () => {
+    const team = await tenant();
+    const conversation = await createConversation(team, {
+      customerId: await customer(team),
+      channel: 'EMAIL',
+      initialMessage: { content: 'x' },
+    });
+    const warnings = await support().subscribe(`subscription { slaWarning { ${SLA_FIELDS} } }`, {}, team.agent);
+    const breaches = await support().subscribe(`subscription { slaBreached { ${SLA_FIELDS} } }`, {}, team.admin);
+    const at = new Date();
+
+    await publishSla(
+      'sla.warning',
+      team.tenantId,
+      { conversationId: conversation.id, dueAt: minutesFrom(at, 30), kind: 'first_response' },
+      at,
+    );
+    expect(await nextWithin(warnings)).toEqual({
+      data: {
+        slaWarning: {
+          conversation: { id: conversation.id, state: 'NEW' },
+          dueAt: minutesFrom(at, 30),
+          minutesRemaining: 30,
+          kind: 'FIRST_RESPONSE',
+        },
+      },
+    });
+
+    await data(
+      `mutation ($id: ID!, $agent: ID!) { assignConversation(id: $id, input: { agentId: $agent }) { id } }`,
+      { id: conversation.id, agent: team.agentId },
+      team.admin,
+    );
+    await publishSla(
+      'sla.breached',
+      team.tenantId,
+      { conversationId: conversation.id, dueAt: minutesFrom(at, -1.5), kind: 'resolution' },
+      at,
+    );
+    expect(await nextWithin(breaches)).toEqual({
+      data: {
+        slaBreached: {
+          conversation: { id: conversation.id, state: 'AWAITING_AGENT' },
+          dueAt: minutesFrom(at, -1.5),
+          minutesRemaining: -1,
+          kind: 'RESOLUTION',
+        },
+      },
+    });
+    expect(await nextWithin(warnings, 200)).toBeNull();
+    await warnings.return?.();
+    await breaches.return?.();
+  });
+
+  it('reads the conversation afresh for every alert', async () => {
+    const team = await tenant();
+    const conversation = await createConversation(team, {
+      customerId: await customer(team),
+      channel: 'EMAIL',
+      initialMessage: { content: 'x' },
+    });
+    const warnings = await support().subscribe(`subscription { slaWarning { conversation { id state } } }`, {}, team.agent);
+    const alert = { conversationId: conversation.id, dueAt: minutesFrom(new Date(), 10), kind: 'resolution' };
+    await publishSla('sla.warning', team.tenantId, alert);
+    expect((await nextWithin(warnings))?.data).toEqual({ slaWarning: { conversation: { id: conversation.id, state: 'NEW' } } });
+    await data(
+      `mutation ($id: ID!, $agent: ID!) { assignConversation(id: $id, input: { agentId: $agent }) { id } }`,
+      { id: conversation.id, agent: team.agentId },
+      team.admin,
+    );
+    await publishSla('sla.warning', team.tenantId, alert);
+    expect((await nextWithin(warnings))?.data).toEqual({ slaWarning: { conversation: { id: conversation.id, state: 'AWAITING_AGENT' } } });
+    await warnings.return?.();
+  });
+
+  it('never delivers another tenant’s alerts', async () => {
+    const team = await tenant();
+    const stranger = await tenant();
+    const conversation = await createConversation(team, {
+      customerId: await customer(team),
+      channel: 'EMAIL',
+      initialMessage: { content: 'x' },
+    });
+    const warnings = await support().subscribe(`subscription { slaWarning { ${SLA_FIELDS} } }`, {}, stranger.agent);
+    const breaches = await support().subscribe(`subscription { slaBreached { ${SLA_FIELDS} } }`, {}, stranger.admin);
+    const alert = { conversationId: conversation.id, dueAt: new Date().toISOString(), kind: 'first_response' };
+    await publishSla('sla.warning', team.tenantId, alert);
+    await publishSla('sla.breached', team.tenantId, alert);
+    expect(await nextWithin(warnings, 500)).toBeNull();
+    expect(await nextWithin(breaches, 200)).toBeNull();
+    await warnings.return?.();
+    await breaches.return?.();
+  });
+
+  it('skips malformed alerts without ending the stream', async () => {
+    const team = await tenant();
+    const conversation = await createConversation(team, {
+      customerId: await customer(team),
+      channel: 'EMAIL',
+      initialMessage: { content: 'x' },
+    });
+    const warnings = await support().subscribe(`subscription { slaWarning { kind conversation { id } } }`, {}, team.agent);
+    const dueAt = new Date().toISOString();
+    await publishSla('sla.warning', team.tenantId, { conversationId: conversation.id, dueAt, kind: 'lunch_break' });
+    await publishSla('sla.warning', team.tenantId, { conversationId: conversation.id, dueAt: 'tomorrow', kind: 'resolution' });
+    await publishSla('sla.warning', team.tenantId, { conversationId: conversation.id, dueAt, kind: 'resolution' });
+    expect((await nextWithin(warnings))?.data).toEqual({ slaWarning: { kind: 'RESOLUTION', conversation: { id: conversation.id } } });
+    await warnings.return?.();
+  });
+
+  it('refuses portal customers', async () => {
+    const team = await tenant();
+    for (const field of ['slaWarning', 'slaBreached']) {
+      const started = await support().subgraph.subscribe({
+        query: `subscription { ${field} { kind } }`,
+        variables: {},
+        callerToken: team.portal,
+        requestId: 't',
+      });
+      const result = Symbol.asyncIterator in started ? await nextWithin(started as AsyncIterator<FormattedExecutionResult>) : started;
+      expect(result?.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    }
   });
 });
