@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { signAccessToken, verifyAccessToken } from '@deskgraph/auth';
 import { createTestDatabase, testEnvironment, type TestDatabase } from '@deskgraph/testing';
 import { addUser, registerTenant, startTestGateway, type SignedIn, type TestGateway } from './support/test-gateway.js';
 
@@ -73,7 +74,7 @@ function collect<T = Record<string, any>>(client: Client, query: string, variabl
     get ended() {
       return ended;
     },
-    async next(ms = 5000) {
+    async next(ms = 15_000) {
       const seen = results.length;
       const deadline = Date.now() + ms;
       while (results.length === seen && !ended && Date.now() < deadline) {
@@ -224,6 +225,19 @@ describe('subscriptions over graphql-ws on /graphql', () => {
     expect(subscription.results.at(-1)?.errors?.[0]).toBeDefined();
   });
 
+  it('closes the socket with 4401 when the access token expires', async () => {
+    const claims = await verifyAccessToken(harness.options.jwtSecret, agent.accessToken);
+    const shortLived = await signAccessToken(harness.options.jwtSecret, claims, 2);
+    const codes: number[] = [];
+    const before = subscribers();
+    collect(
+      wsClient(harness, { authorization: `Bearer ${shortLived}` }, (code) => codes.push(code)),
+      MESSAGE_ADDED,
+    );
+    await live(harness, before);
+    await expect.poll(() => codes, { timeout: 6000 }).toEqual([4401]);
+  });
+
   it('answers a subscription sent over HTTP POST with 400', async () => {
     const response = await harness.graphql(MESSAGE_ADDED, {}, agent.headers);
     expect(response.status).toBe(400);
@@ -246,8 +260,19 @@ describe('subscriptions over graphql-ws on /graphql', () => {
       await first.rest('POST', `/v1/conversations/${conversation}/messages`, { content: 'from the other instance' }, owner.headers);
       await Promise.all(first.gateway.subgraphs.map((subgraph) => subgraph.flushEvents()));
       expect((await subscription.next(8000))?.data?.conversationMessageAdded.message.content).toBe('from the other instance');
-    } finally {
+
+      // A graceful shutdown completes live subscriptions, then closes the sockets as "going away".
+      const codes: number[] = [];
+      const before = subscribers(second);
+      const closing = collect(
+        wsClient(second, { authorization: `Bearer ${owner.accessToken}` }, (code) => codes.push(code)),
+        MESSAGE_ADDED,
+      );
+      await live(second, before);
       await second.stop();
+      await expect.poll(() => closing.ended || codes.includes(1001), { timeout: 5000 }).toBe(true);
+    } finally {
+      await second.stop().catch(() => undefined);
       await first.stop();
     }
   });
