@@ -49,6 +49,7 @@ function collect<T = Record<string, any>>(client: Client, query: string, variabl
   const results: { data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] }[] = [];
   const waiters: (() => void)[] = [];
   let ended = false;
+  let read = 0;
   const dispose = client.subscribe<T>(
     { query, variables },
     {
@@ -74,16 +75,16 @@ function collect<T = Record<string, any>>(client: Client, query: string, variabl
     get ended() {
       return ended;
     },
+    /** The next result not read yet (waiting up to `ms` for it), or null. */
     async next(ms = 15_000) {
-      const seen = results.length;
       const deadline = Date.now() + ms;
-      while (results.length === seen && !ended && Date.now() < deadline) {
+      while (results.length <= read && !ended && Date.now() < deadline) {
         await new Promise<void>((resolve) => {
           waiters.push(resolve);
           setTimeout(resolve, Math.max(0, deadline - Date.now()));
         });
       }
-      return results[seen] ?? null;
+      return results.length > read ? results[read++]! : null;
     },
   };
 }

@@ -52,7 +52,11 @@ describe('support subscriptions', () => {
 
   it('delivers nothing for a conversation id that is not a UUID, rather than everything', async () => {
     const team = await tenant();
-    const conversation = await createConversation(team, { customerId: await customer(team), channel: 'EMAIL', initialMessage: { content: 'x' } });
+    const conversation = await createConversation(team, {
+      customerId: await customer(team),
+      channel: 'EMAIL',
+      initialMessage: { content: 'x' },
+    });
     await support().settle();
     const stream = await support().subscribe(MESSAGES, { id: 'not-a-uuid' }, team.agent);
     await send(team.agent, conversation.id, { content: 'anyone there?' });
