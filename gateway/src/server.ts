@@ -6,7 +6,6 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { GraphQLError } from 'graphql';
 import { pinoHttp } from 'pino-http';
 import { CallerAssertions } from '@deskgraph/auth';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '@deskgraph/database';
 import { createEventBus, type EventBus } from '@deskgraph/events';
 import { createLogger, type Logger } from '@deskgraph/runtime';
 import { subgraphNames, type Subgraph, type SubgraphName } from '@deskgraph/subgraph-kit';
@@ -16,15 +15,15 @@ import { startChatWidgetServer, type ChatWidgetServer } from './chat-widget/chat
 import { createApolloServer } from './graphql/apollo-server.js';
 import { graphiqlRouter } from './ide/graphiql-page.js';
 import { checkHealth } from './observability/health.js';
+import { httpMetrics } from './observability/http-metrics.js';
+import { hostSubgraphs } from './subgraphs/host-subgraphs.js';
 import { GatewayMetrics } from './observability/metrics.js';
 import type { GatewayOptions } from './options.js';
-import { MemoryRateLimitStore, RedisRateLimitStore, type RateLimitStore } from './protection/rate-limit-store.js';
+import { createRateLimitStore } from './protection/rate-limit-store.js';
 import { RateLimiter } from './protection/rate-limiter.js';
 import { assignRequestId, authenticateRequest } from './request-context.js';
 import { restErrorHandler, restRouter } from './rest/rest-router.js';
 import { restRoutes } from './rest/routes.js';
-import { subgraphFactories } from './subgraphs/registry.js';
-import { inProcessClient, remoteClient, type SubgraphClient } from './subgraphs/subgraph-client.js';
 import { SubgraphDataSource } from './subgraphs/subgraph-data-source.js';
 import { aliasLimit, depthLimit } from './graphql/limits.js';
 import { SubscriptionExecutor } from './subscriptions/subscription-executor.js';
@@ -56,49 +55,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const assertions = new CallerAssertions(options.internalTokenSecret);
   const metrics = new GatewayMetrics();
 
-  const local = subgraphNames.filter((name) => !options.subgraphUrls[name]);
-  let embedded: EmbeddedPostgres | null = null;
-  let databaseUrl = options.databaseUrl;
-  if (local.length > 0 && !databaseUrl) {
-    embedded = await startEmbeddedPostgres({
-      dataDir: options.dataDir,
-      port: options.embeddedDatabasePort,
-      maxConnections: local.length * options.databasePoolSize + 10,
-    });
-    databaseUrl = embedded.url;
-    logger.info({ dataDir: options.dataDir }, 'using the embedded PostgreSQL (set DATABASE_URL for a real server)');
-  }
-
-  const subgraphs: Subgraph[] = [];
-  const clients = {} as Record<SubgraphName, SubgraphClient>;
-  for (const name of subgraphNames) {
-    const url = options.subgraphUrls[name];
-    if (url) {
-      clients[name] = remoteClient(name, url);
-      continue;
-    }
-    const onQuery = options.onQuery;
-    const subgraph = await subgraphFactories[name](
-      {
-        databaseUrl: databaseUrl!,
-        bus,
-        assertions,
-        logger,
-        poolSize: options.databasePoolSize,
-        onQuery: onQuery && ((sql) => onQuery(name, sql)),
-      },
-      options,
-    );
-    subgraphs.push(subgraph);
-    clients[name] = inProcessClient(subgraph, name);
-  }
-
-  let store: RateLimitStore = new MemoryRateLimitStore();
-  if (options.redisUrl) {
-    const redisStore = new RedisRateLimitStore(options.redisUrl, options.redisPrefix, logger);
-    await redisStore.connect();
-    store = redisStore;
-  }
+  const hosted = await hostSubgraphs(options, { bus, assertions, logger });
+  const { clients, subgraphs } = hosted;
+  const store = await createRateLimitStore(options.redisUrl, options.redisPrefix, logger);
   const rateLimiter = new RateLimiter(store, options.rateLimits, logger);
   const authenticator = new Authenticator({ jwtSecret: options.jwtSecret, identity: clients.identity, assertions, bus });
   const supergraphSdl = readFileSync(SUPERGRAPH_PATH, 'utf8');
@@ -127,17 +86,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       autoLogging: { ignore: (request) => request.url === '/metrics' || request.url?.startsWith('/health') === true },
     }),
   );
-  app.use((request, response, next) => {
-    const stop = metrics.httpDuration.startTimer({ method: request.method });
-    response.on('finish', () => {
-      const route =
-        (request.route as { path?: string } | undefined)?.path ??
-        (response.statusCode === 404 ? 'unmatched' : request.baseUrl || request.path);
-      stop({ route });
-      metrics.httpRequests.inc({ method: request.method, route, status: String(response.statusCode) });
-    });
-    next();
-  });
+  app.use(httpMetrics(metrics));
   app.get('/health/live', (_request, response) => {
     response.json({ status: 'alive' });
   });
@@ -208,7 +157,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const port = typeof address === 'object' && address ? address.port : options.port;
   const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
   logger.info(
-    { port, inProcess: local, remote: Object.keys(options.subgraphUrls) },
+    { port, inProcess: hosted.local, remote: Object.keys(options.subgraphUrls) },
     `deskgraph gateway ready at http://${host}:${port}/graphql`,
   );
 
@@ -227,11 +176,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await apollo.stop();
       authenticator.close();
-      for (const subgraph of subgraphs) await subgraph.stop();
-      for (const client of Object.values(clients)) await client.close();
+      await hosted.stop();
       await store.close();
       await bus.close();
-      await embedded?.stop();
     },
   };
 }

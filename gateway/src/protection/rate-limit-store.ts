@@ -75,3 +75,11 @@ export class RedisRateLimitStore implements RateLimitStore {
     await this.redis.quit().catch(() => undefined);
   }
 }
+
+/** Redis when configured (shared by every instance), otherwise in memory. */
+export async function createRateLimitStore(redisUrl: string | undefined, prefix: string, logger: Logger): Promise<RateLimitStore> {
+  if (!redisUrl) return new MemoryRateLimitStore();
+  const store = new RedisRateLimitStore(redisUrl, prefix, logger);
+  await store.connect();
+  return store;
+}
