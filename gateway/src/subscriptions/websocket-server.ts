@@ -20,6 +20,7 @@ import type { Logger } from '@deskgraph/runtime';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { GatewayContext } from '../graphql/gateway-context.js';
 import { gatewayContextFor } from '../request-context.js';
+import { FrameWriter } from './frame-writer.js';
 import type { SubscriptionExecutor } from './subscription-executor.js';
 import type { SubscriptionHub } from './subscription-hub.js';
 import type { SubscriptionPlanner } from './subscription-plan.js';
@@ -90,6 +91,17 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
     if (event.type === 'api_key.revoked') closeWhere((c) => c.caller.apiKeyId === payload.apiKeyId, CloseCode.Forbidden, 'API key revoked');
   });
 
+  /** Writes a ready frame; a socket that buffers too much is closed as a slow consumer. */
+  const send = (socket: WebSocket, frame: string): boolean => {
+    if (socket.readyState !== socket.OPEN) return false;
+    if (socket.bufferedAmount > options.maxBufferedBytes) {
+      socket.close(SLOW_CONSUMER, 'Subscriber too slow');
+      return false;
+    }
+    socket.send(frame);
+    return true;
+  };
+
   const documents = new Map<string, DocumentNode>();
   const parsed = (query: string): DocumentNode => {
     let document = documents.get(query);
@@ -144,7 +156,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
         if (connection?.expiry) clearTimeout(connection.expiry);
         connections.delete(ctx.extra.socket);
       },
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: (ctx, id, payload) => {
         const connection = connections.get(ctx.extra.socket);
         if (!connection) return [new GraphQLError('Not connected', { extensions: { code: 'UNAUTHORIZED' } })];
         let document: DocumentNode;
@@ -168,32 +180,31 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
           document,
           operationName: payload.operationName ?? undefined,
           variableValues: payload.variables ?? {},
-          contextValue: { connection, query: payload.query },
+          contextValue: { connection, query: payload.query, id },
         };
       },
       subscribe: async (args) => {
-        const { connection, query } = args.contextValue as { connection: Connection; query: string };
+        const { connection, query, id } = args.contextValue as { connection: Connection; query: string; id: string };
         const variables = (args.variableValues ?? {}) as Record<string, unknown>;
         const { caller } = connection;
         const scope = [caller.tenantId, caller.kind, caller.userId ?? caller.apiKeyId, caller.role, caller.scopes.join(',')].join('|');
         const key = JSON.stringify([query, args.operationName ?? null, variables, scope]);
         try {
-          return (await options.hub.subscribe(
+          const stream = await options.hub.subscribe(
             key,
             () => options.executor.subscribe(args.document, query, variables, args.operationName ?? undefined, connection.context),
             { queueLimit: options.queueLimit, onOverflow: () => connection.socket.close(SLOW_CONSUMER, 'Subscriber too slow') },
-          )) as never;
+          );
+          if (!(Symbol.asyncIterator in stream)) return stream as never;
+          return new FrameWriter(id, stream, (frame) => send(connection.socket, frame)) as never;
         } catch (error) {
           if (error instanceof GraphQLError) return { errors: [error] } as never;
           throw error;
         }
       },
-      onNext: (ctx, _id, _payload, _args, result) => {
-        if (ctx.extra.socket.bufferedAmount > options.maxBufferedBytes) {
-          ctx.extra.socket.close(SLOW_CONSUMER, 'Subscriber too slow');
-          return undefined;
-        }
-        // Results are already formatted (codes, no internals); send them as they are.
+      // Only single results pass here (a stream that could not start); streams write their own frames.
+      // They are formatted already (codes, no internals): graphql-ws would call toJSON on each error.
+      onNext: (_ctx, _id, _payload, _args, result) => {
         const formatted = result as FormattedExecutionResult & { errors?: readonly unknown[] };
         return {
           ...(formatted.data !== undefined ? { data: formatted.data } : {}),

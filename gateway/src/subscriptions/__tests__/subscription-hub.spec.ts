@@ -1,7 +1,8 @@
 import type { FormattedExecutionResult } from 'graphql';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { nextWithin } from '@deskgraph/testing';
 import type { ResultStream } from '../subscription-executor.js';
+import { FrameWriter } from '../frame-writer.js';
 import { SubscriptionHub } from '../subscription-hub.js';
 
 /** A controllable upstream: `emit` pushes a result, `returned` tells whether it was closed. */
@@ -105,6 +106,46 @@ describe('SubscriptionHub', () => {
     const waiting = a.next();
     await hub.closeAll();
     expect(await waiting).toEqual({ value: undefined, done: true });
+    expect(source.state.returned).toBe(true);
+  });
+
+  it('serialises each event once for a whole group and frames it per subscription', async () => {
+    const hub = new SubscriptionHub();
+    const source = upstream();
+    const frames: string[][] = [[], [], []];
+    const writers = await Promise.all(
+      frames.map(async (written, index) => {
+        const stream = asStream(await hub.subscribe('k', source.start, options));
+        return new FrameWriter(String(index + 1), stream, (frame) => written.push(frame) > 0);
+      }),
+    );
+    const running = writers.map((writer) => writer.next());
+    let reads = 0;
+    source.emit({
+      data: {
+        get message() {
+          reads++;
+          return { id: 'm1', content: 'hello' };
+        },
+      },
+    });
+    await vi.waitFor(() => expect(frames.every((written) => written.length === 1)).toBe(true));
+    expect(reads).toBe(1);
+    expect(frames.map((written) => JSON.parse(written[0]!))).toEqual(
+      ['1', '2', '3'].map((id) => ({ id, type: 'next', payload: { data: { message: { id: 'm1', content: 'hello' } } } })),
+    );
+    await hub.closeAll();
+    expect(await Promise.all(running)).toEqual(frames.map(() => ({ value: undefined, done: true })));
+  });
+
+  it('ends the subscription when the socket refuses a frame', async () => {
+    const hub = new SubscriptionHub();
+    const source = upstream();
+    const writer = new FrameWriter('1', asStream(await hub.subscribe('k', source.start, options)), () => false);
+    const running = writer.next();
+    source.emit({ data: { n: 1 } });
+    expect(await running).toEqual({ value: undefined, done: true });
+    expect(hub.stats()).toEqual({ groups: 0, subscribers: 0 });
     expect(source.state.returned).toBe(true);
   });
 });
