@@ -17,8 +17,17 @@ export interface PageRequest {
 export interface Connection<T> {
   edges: { cursor: string; node: T }[];
   nodes: T[];
-  totalCount: number;
+  /**
+   * The total, or a function counting it: GraphQL's default resolver calls it only when a
+   * client selects `totalCount`, so a list nobody counts costs no count statement.
+   */
+  totalCount: number | (() => Promise<number>);
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+}
+
+/** A connection's total, counting it now if it was left for later. */
+export async function totalOf(connection: Pick<Connection<unknown>, 'totalCount'>): Promise<number> {
+  return typeof connection.totalCount === 'function' ? connection.totalCount() : connection.totalCount;
 }
 
 /** Validates Relay arguments: `first` in 1..100 (default 20), an opaque `after` cursor or an `offset`. */

@@ -69,6 +69,12 @@ export const ConversationEntity = defineEntity({
     { name: 'conversations_tenant_customer_idx', properties: ['tenantId', 'customerId', 'createdAt'] },
     { name: 'conversations_tenant_severity_idx', properties: ['tenantId', 'severity', 'createdAt'] },
     {
+      // Counts a list's total (every filter starts from state or severity) from the index alone.
+      name: 'conversations_tenant_live_filters_idx',
+      expression: (table, columns, indexName) =>
+        `create index "${indexName}" on ${table.toString()} ("${columns.tenantId}", "${columns.state}", "${columns.severity}") where "${columns.deletedAt}" is null`,
+    },
+    {
       name: 'conversations_tags_idx',
       expression: (table, columns, indexName) => `create index "${indexName}" on ${table.toString()} using gin ("${columns.tags}")`,
     },

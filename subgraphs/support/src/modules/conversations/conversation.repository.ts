@@ -197,7 +197,7 @@ export class ConversationRepository {
     rows: Record<string, unknown>[],
     sort: ConversationSort,
     page: PageRequest,
-    totalCount: number,
+    totalCount: Connection<Conversation>['totalCount'],
   ): Connection<Conversation> {
     const visible = rows.slice(0, page.first);
     const edges = visible.map((row) => ({ cursor: this.cursorOf(sort, row), node: this.toConversation(row) }));
@@ -214,15 +214,20 @@ export class ConversationRepository {
     };
   }
 
-  /** One page of the tenant's conversations and the total: two statements. */
+  /**
+   * One page of the tenant's conversations: one statement, and a second for the total only
+   * if the client selects it (counting a large tenant costs more than the page).
+   */
   async page(filter: ConversationListFilter, sort: ConversationSort, page: PageRequest): Promise<Connection<Conversation>> {
     const cursor = page.after !== null ? decodeConversationCursor(page.after, sort) : null;
     const where = and(this.conditions(filter));
-    const [rows, [count]] = await Promise.all([
-      query(this.em, this.pageSql(where, sort, cursor, page.first + 1, page.offset)),
-      query<{ count: number }>(this.em, sql`select count(*)::int as count from ${this.conversations} c where ${where}`),
-    ]);
-    return this.connection(rows, sort, page, count?.count ?? 0);
+    const rows = await query(this.em, this.pageSql(where, sort, cursor, page.first + 1, page.offset));
+    let counting: Promise<number> | null = null;
+    const count = () =>
+      (counting ??= query<{ count: number }>(this.em, sql`select count(*)::int as count from ${this.conversations} c where ${where}`).then(
+        ([row]) => row?.count ?? 0,
+      ));
+    return this.connection(rows, sort, page, count);
   }
 
   /** The same page for each of several customers (newest first): two statements for all of them. */

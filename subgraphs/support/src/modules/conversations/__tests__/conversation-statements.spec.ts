@@ -5,12 +5,9 @@ import { useSupportSubgraph, type TestTenant } from './support-harness.js';
 let recording: string[] | null = null;
 const { db, data, tenant } = useSupportSubgraph({ onQuery: (sql) => recording?.push(sql) });
 
-const LIST = `query ($first: Int) {
-  conversations(first: $first) {
-    totalCount
-    nodes { id subject customer { name } assignedAgent { id } lastMessage { content } }
-  }
-}`;
+const NODES = 'nodes { id subject customer { name } assignedAgent { id } lastMessage { content } }';
+const LIST = `query ($first: Int) { conversations(first: $first) { totalCount ${NODES} } }`;
+const UNCOUNTED_LIST = `query ($first: Int) { conversations(first: $first) { ${NODES} } }`;
 
 const CONVERSATIONS = 100;
 
@@ -64,9 +61,9 @@ beforeAll(async () => {
   await db().withSchema('support').insert(messages).into('messages');
 });
 
-async function statementsOf(first: number) {
+async function statementsOf(first: number, query = LIST) {
   recording = [];
-  const result = await data(LIST, { first }, t.agent);
+  const result = await data(query, { first }, t.agent);
   const statements = recording;
   recording = null;
   return { result: result.conversations as { totalCount: number; nodes: Record<string, any>[] }, statements };
@@ -92,5 +89,14 @@ describe('listing conversations with customer, agent and last message', () => {
     expect(hundred.statements.length, hundred.statements.join('\n')).toBe(ten.statements.length);
     // The page, its total, the customers and the last messages.
     expect(ten.statements.length, ten.statements.join('\n')).toBe(4);
+  });
+
+  it('counts the total only when the client selects totalCount', async () => {
+    const counted = await statementsOf(50);
+    const uncounted = await statementsOf(50, UNCOUNTED_LIST);
+    expect(uncounted.result.nodes.map((node) => node.id)).toEqual(counted.result.nodes.map((node) => node.id));
+    expect(counted.statements.filter((sql) => /count\(\*\)/i.test(sql))).toHaveLength(1);
+    expect(uncounted.statements.filter((sql) => /count\(\*\)/i.test(sql))).toHaveLength(0);
+    expect(uncounted.statements).toHaveLength(counted.statements.length - 1);
   });
 });
