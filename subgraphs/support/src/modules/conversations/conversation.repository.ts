@@ -53,8 +53,11 @@ export interface TimelinePage {
   hasNextPage: boolean;
 }
 
-/** History entries a customer's timeline shows as STATE_CHANGE. */
-export const TIMELINE_EVENT_TYPES = ['state_changed', 'assigned', 'transferred', 'escalated', 'resolved', 'reopened'] as const;
+/**
+ * History entries a customer's timeline shows as STATE_CHANGE. Escalating, resolving and
+ * reopening also record a `state_changed` entry (with the reason), which stands for them.
+ */
+export const TIMELINE_EVENT_TYPES = ['state_changed', 'assigned', 'transferred'] as const;
 
 const SORT_COLUMNS: Record<ConversationSortField, { column: string; nullable: boolean }> = {
   CREATED_AT: { column: 'created_at', nullable: false },

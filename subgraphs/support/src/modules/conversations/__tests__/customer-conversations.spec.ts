@@ -141,7 +141,6 @@ describe('Customer.timeline', () => {
     expect(summary).toEqual([
       ['MESSAGE', 'another thing'],
       ['CONVERSATION_STARTED', second.id],
-      ['STATE_CHANGE', 'ESCALATED'],
       ['STATE_CHANGE', 'STATE_CHANGED'],
       ['NOTE', 'internal detail'],
       ['STATE_CHANGE', 'STATE_CHANGED'],
@@ -150,9 +149,10 @@ describe('Customer.timeline', () => {
       ['CONVERSATION_STARTED', first.id],
     ]);
     expect(timeline.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: false });
-    expect(timeline.nodes[4]).toMatchObject({ id: note.id, message: { isInternal: true }, conversation: { id: first.id } });
-    expect(timeline.nodes[6].id).toBe(reply.id);
-    expect(timeline.nodes[3].event.data).toEqual({ from: 'AWAITING_CUSTOMER', to: 'ESCALATED', reason: 'bug' });
+    expect(timeline.nodes[3]).toMatchObject({ id: note.id, message: { isInternal: true }, conversation: { id: first.id } });
+    expect(timeline.nodes[5].id).toBe(reply.id);
+    // One entry per escalation: its state change, with the reason.
+    expect(timeline.nodes[2].event.data).toEqual({ from: 'AWAITING_CUSTOMER', to: 'ESCALATED', reason: 'bug' });
     const times = timeline.nodes.map((node: { occurredAt: string }) => node.occurredAt);
     expect([...times].sort().reverse()).toEqual(times);
 
