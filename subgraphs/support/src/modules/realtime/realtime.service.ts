@@ -124,7 +124,11 @@ export class RealtimeService {
   async setTyping(conversationId: string, isTyping: boolean): Promise<boolean> {
     const caller = authorize(this.ctx.caller, { roles: ['admin', 'agent', 'customer'], scope: 'write' });
     parseInput(z.object({ conversationId: uuid }), { conversationId });
-    await this.requireConversation(conversationId);
+    const customerId = await this.requireConversation(conversationId);
+    // A customer types only in their own conversations; any other is as good as absent.
+    if (caller.role === 'customer' && (!caller.customerId || caller.customerId !== customerId)) {
+      throw new NotFoundError('Conversation', conversationId);
+    }
     const event: DomainEvent = {
       id: randomUUID(),
       type: 'conversation.typing',
@@ -161,7 +165,10 @@ export class RealtimeService {
     });
   }
 
-  private async requireConversation(id: string): Promise<void> {
-    if (!(await this.ctx.byId(ConversationEntity, id, { deletedAt: null }))) throw new NotFoundError('Conversation', id);
+  /** The conversation's customer; NOT_FOUND when the conversation is not the tenant's or deleted. */
+  private async requireConversation(id: string): Promise<string> {
+    const conversation = await this.ctx.byId(ConversationEntity, id, { deletedAt: null });
+    if (!conversation) throw new NotFoundError('Conversation', id);
+    return conversation.customerId;
   }
 }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { useSupportSubgraph } from '../../conversations/__tests__/support-harness.js';
 
 const harness = useSupportSubgraph();
-const { tenant, customer, createConversation, send, support, data } = harness;
+const { tenant, customer, createConversation, send, support, data, failure } = harness;
 
 const MESSAGES = `subscription ($id: ID) { conversationMessageAdded(conversationId: $id) { conversationId message { id content senderType } } }`;
 
@@ -139,6 +139,18 @@ describe('support subscriptions', () => {
       conversationTyping: { conversationId: conversation.id, userId: team.otherAgentId, isTyping: true },
     });
     await stream.return?.();
+  });
+
+  it('lets a customer type only in their own conversations', async () => {
+    const team = await tenant();
+    const owner = await customer(team);
+    const conversation = await createConversation(team, { customerId: owner, channel: 'WEB_CHAT', initialMessage: { content: 'x' } });
+    const as = async (customerId: string) =>
+      (await support().caller({ role: 'customer', tenantId: team.tenantId, kind: 'visitor', userId: null, customerId })).token;
+    const TYPING = `mutation ($id: ID!) { setTyping(conversationId: $id, isTyping: true) }`;
+    expect(await data(TYPING, { id: conversation.id }, await as(owner))).toEqual({ setTyping: true });
+    expect((await failure(TYPING, { id: conversation.id }, await as(await customer(team)))).code).toBe('NOT_FOUND');
+    expect((await failure(TYPING, { id: conversation.id }, team.portal)).code).toBe('NOT_FOUND');
   });
 
   it('refuses portal customers and unauthenticated callers', async () => {
