@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { InProcessEventBus } from '@deskgraph/events';
 import { startGateway, type GatewayOptions, type RunningGateway } from '@deskgraph/gateway';
 import { createTestDatabase, testEnvironment, type TestDatabase } from '@deskgraph/testing';
 
@@ -96,6 +97,17 @@ export async function startTestGateway(overrides: Partial<GatewayOptions> = {}, 
   };
 }
 
+/**
+ * Publishes the domain events committed so far and waits until every consumer has applied them,
+ * so read models fed by events know what was just written: support's directory learns of a user
+ * or team created in identity only through `user.created` / `team.created` (milliseconds later).
+ * With Redis the consumers run elsewhere: this only publishes, and a test polls for what it needs.
+ */
+export async function settleEvents(harness: TestGateway): Promise<void> {
+  await Promise.all(harness.gateway.subgraphs.map((subgraph) => subgraph.flushEvents()));
+  if (harness.gateway.bus instanceof InProcessEventBus) await harness.gateway.bus.drain();
+}
+
 export function uniqueEmail(label = 'user'): string {
   return `${label}-${randomUUID().slice(0, 8)}@example.com`;
 }
@@ -109,11 +121,12 @@ export interface SignedIn {
   headers: Record<string, string>;
 }
 
-/** Registers a new tenant through the 004 REST path and returns its admin's session. */
+/** Registers a new tenant through the 004 REST path and returns its admin's session, once support knows the admin. */
 export async function registerTenant(harness: TestGateway, name = 'Ada Admin'): Promise<SignedIn> {
   const email = uniqueEmail('admin');
   const response = await harness.rest('POST', '/api/v1/auth/register', { email, password: 'correct horse battery', name });
   if (response.status !== 201) throw new Error(`registration failed: ${JSON.stringify(response.body)}`);
+  await settleEvents(harness);
   const { accessToken, refreshToken, user } = response.body.data;
   return {
     accessToken,
@@ -125,7 +138,7 @@ export async function registerTenant(harness: TestGateway, name = 'Ada Admin'): 
   };
 }
 
-/** Creates a user with `role` in the admin's tenant and signs them in. */
+/** Creates a user with `role` in the admin's tenant and signs them in, once support's directory knows them. */
 export async function addUser(harness: TestGateway, admin: SignedIn, role: 'agent' | 'admin' | 'customer'): Promise<SignedIn> {
   const email = uniqueEmail(role);
   const created = await harness.rest(
@@ -135,6 +148,7 @@ export async function addUser(harness: TestGateway, admin: SignedIn, role: 'agen
     admin.headers,
   );
   if (created.status !== 201) throw new Error(`user creation failed: ${JSON.stringify(created.body)}`);
+  await settleEvents(harness);
   const login = await harness.rest('POST', '/v1/auth/login', { email, password: 'correct horse battery' });
   const { accessToken, refreshToken, user } = login.body.data;
   return {
@@ -145,4 +159,12 @@ export async function addUser(harness: TestGateway, admin: SignedIn, role: 'agen
     email,
     headers: { authorization: `Bearer ${accessToken}` },
   };
+}
+
+/** Creates a team in the admin's tenant (000 REST) and returns its id, once support's directory knows it. */
+export async function addTeam(harness: TestGateway, admin: SignedIn, name = `Team ${randomUUID().slice(0, 8)}`): Promise<string> {
+  const created = await harness.rest('POST', '/v1/teams', { name }, admin.headers);
+  if (created.status !== 201) throw new Error(`team creation failed: ${JSON.stringify(created.body)}`);
+  await settleEvents(harness);
+  return created.body.data.id as string;
 }

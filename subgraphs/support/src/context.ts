@@ -3,6 +3,7 @@ import type { ChannelsService } from './modules/channels/channels.service.js';
 import type { ConversationsService } from './modules/conversations/conversations.service.js';
 import type { MessagesService } from './modules/messages/messages.service.js';
 import type { CustomersService } from './modules/customers/customers.service.js';
+import type { DirectoryService } from './modules/directory/directory.service.js';
 import type { OrganizationsService } from './modules/organizations/organizations.service.js';
 import type { RealtimeService } from './modules/realtime/realtime.service.js';
 import type { TicketsService } from './modules/tickets/tickets.service.js';
@@ -16,4 +17,5 @@ export interface SubgraphContext extends RequestContext {
   tickets: TicketsService;
   realtime: RealtimeService;
   channels: ChannelsService;
+  directory: DirectoryService;
 }

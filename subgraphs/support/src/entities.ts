@@ -4,6 +4,8 @@ import { ConversationEntity } from './modules/conversations/conversation.entity.
 import { CustomerIdentityEntity } from './modules/customers/customer-identity.entity.js';
 import { CustomerMergeEntity } from './modules/customers/customer-merge.entity.js';
 import { CustomerEntity } from './modules/customers/customer.entity.js';
+import { DirectoryTeamEntity } from './modules/directory/directory-team.entity.js';
+import { DirectoryUserEntity } from './modules/directory/directory-user.entity.js';
 import { MessageAttachmentEntity, MessageEntity } from './modules/messages/message.entity.js';
 import { OrganizationEntity } from './modules/organizations/organization.entity.js';
 import { TicketTemplateEntity } from './modules/tickets/ticket-template.entity.js';
@@ -20,4 +22,6 @@ export const entities = [
   MessageAttachmentEntity,
   TicketTemplateEntity,
   ChatChannelEntity,
+  DirectoryUserEntity,
+  DirectoryTeamEntity,
 ];

@@ -9,6 +9,8 @@ import { LocalDiskAttachmentStorage } from './modules/messages/attachment-storag
 import type { AttachmentSettings } from './modules/messages/attachments.js';
 import { MessagesService } from './modules/messages/messages.service.js';
 import { CustomersService } from './modules/customers/customers.service.js';
+import { consumeDirectoryEvents } from './modules/directory/directory.consumer.js';
+import { DirectoryService } from './modules/directory/directory.service.js';
 import { OrganizationsService } from './modules/organizations/organizations.service.js';
 import { RealtimeService } from './modules/realtime/realtime.service.js';
 import { TicketsService } from './modules/tickets/tickets.service.js';
@@ -37,7 +39,8 @@ export function createSupportSubgraph(
       extendContext: (base, { bus, orm }) => {
         // Services keep no state of their own (their loaders live in the request context).
         const organizations = new OrganizationsService(base);
-        const conversations = new ConversationsService(base, attachments);
+        const directory = new DirectoryService(base);
+        const conversations = new ConversationsService(base, attachments, directory);
         const messages = new MessagesService(base, attachments);
         return {
           ...base,
@@ -45,11 +48,14 @@ export function createSupportSubgraph(
           organizations,
           conversations,
           messages,
-          tickets: new TicketsService(base, conversations, messages),
+          tickets: new TicketsService(base, conversations, messages, directory),
           realtime: new RealtimeService(base, bus),
           channels: new ChannelsService(base, orm, bus, conversations, messages),
+          directory,
         };
       },
+      // The tenant's members, as identity's events announce them (assignment checks, later routing).
+      start: (runtime) => consumeDirectoryEvents(runtime),
     },
     dependencies,
   );

@@ -42,6 +42,14 @@ const changePasswordSchema = z.object({
 });
 
 /**
+ * What every `user.*` event carries: the user's role and whether they are active after the
+ * change, so a read model in another subgraph (support's directory) can apply any of them alone.
+ */
+function directoryState(user: User): { userId: string; role: User['role']; isActive: boolean } {
+  return { userId: user.id, role: user.role, isActive: user.isActive };
+}
+
+/**
  * Creates a user in `tenantId` inside the caller's unit of work (used by registration
  * and by admins). Emails are unique across deskgraph: sign-in names no tenant.
  */
@@ -69,7 +77,7 @@ export async function createUserRecord(em: EntityManager, tenantId: string, inpu
     if (missing.length > 0) throw new ValidationError(missing.map((id) => ({ field: 'teamIds', message: `team ${id} does not exist` })));
     for (const team of teams) em.create(TeamMemberEntity, { team, user, tenantId });
   }
-  recordEvent(em, { type: 'user.created', tenantId, aggregateId: user.id, payload: { userId: user.id, role: user.role } });
+  recordEvent(em, { type: 'user.created', tenantId, aggregateId: user.id, payload: directoryState(user) });
   return user;
 }
 
@@ -136,11 +144,11 @@ export class UsersService {
           type: 'user.role_changed',
           tenantId: user.tenantId,
           aggregateId: user.id,
-          payload: { userId: user.id, role: user.role },
+          payload: directoryState(user),
         });
       }
       if (deactivated) await this.recordDeactivation(em, user, caller);
-      recordEvent(em, { type: 'user.updated', tenantId: user.tenantId, aggregateId: user.id, payload: { userId: user.id } });
+      recordEvent(em, { type: 'user.updated', tenantId: user.tenantId, aggregateId: user.id, payload: directoryState(user) });
       return user;
     });
   }
@@ -154,7 +162,7 @@ export class UsersService {
     const parsed = parseInput(z.object({ skills: tags }), { skills });
     const user = await this.require(id);
     user.skills = parsed.skills;
-    recordEvent(this.ctx.em(), { type: 'user.updated', tenantId: user.tenantId, aggregateId: user.id, payload: { userId: user.id } });
+    recordEvent(this.ctx.em(), { type: 'user.updated', tenantId: user.tenantId, aggregateId: user.id, payload: directoryState(user) });
     await this.ctx.em().flush();
     return user;
   }
@@ -213,7 +221,7 @@ export class UsersService {
       type: 'user.deactivated',
       tenantId: user.tenantId,
       aggregateId: user.id,
-      payload: { userId: user.id, by: caller.userId },
+      payload: { ...directoryState(user), by: caller.userId },
     });
   }
 }

@@ -9,6 +9,7 @@ import type { RequestContext } from '@deskgraph/subgraph-kit';
 import { isUuid, tags, trimmedText, uuid } from '@deskgraph/validation';
 import { CustomerEntity, type Customer } from '../customers/customer.entity.js';
 import type { TimelineConnection, TimelineEntryView } from '../customers/customer.types.js';
+import type { DirectoryService } from '../directory/directory.service.js';
 import { withAttachments, type AttachmentSettings } from '../messages/attachments.js';
 import { plainText } from '../messages/message-content.js';
 import { MessageEntity, contentTypes, senderTypes, type Message } from '../messages/message.entity.js';
@@ -155,13 +156,14 @@ function mostUrgent(a: Severity, b: Severity): Severity {
  * Conversations: the state machine, assignment, escalation, resolution, history and the
  * lists of the 000 document. Readers and writers are agents and admins; a portal customer
  * (role CUSTOMER) reads nothing here and only sends messages (MessagesService).
- * Agent and team ids are identity's: a subgraph only reads its own schema, so they are
- * checked to be UUIDs but not to exist.
+ * Agent and team ids are identity's: they are checked against support's directory, the read
+ * model identity's events keep (an active admin or agent, a team that exists, of the tenant).
  */
 export class ConversationsService {
   constructor(
     private readonly ctx: RequestContext,
     private readonly attachmentSettings: AttachmentSettings,
+    private readonly directory: DirectoryService,
   ) {}
 
   private repository(): ConversationRepository {
@@ -393,14 +395,17 @@ export class ConversationsService {
   /**
    * Assigns (or, with `transfer`, moves) the conversation to an agent and/or team: a given
    * id replaces, null clears, an omitted one stays. A NEW or BOT conversation that gets
-   * someone waits for an agent from then on.
+   * someone waits for an agent from then on. A given agent must be an active admin or agent of
+   * the tenant and a given team one of its teams (support's directory), else VALIDATION_ERROR.
    */
   async assign(id: string, input: unknown, transfer: boolean, em?: EntityManager): Promise<Conversation> {
+    authorize(this.ctx.caller, WRITE);
     const data = parseInput(assignSchema, input);
     const raw = (input ?? {}) as Record<string, unknown>;
     if (!('agentId' in raw) && !('teamId' in raw)) {
       throw new ValidationError([{ field: 'agentId', message: 'give an agentId, a teamId or both' }]);
     }
+    await this.directory.requireAssignable(data);
     return this.change(
       id,
       (em, conversation, actor) => {

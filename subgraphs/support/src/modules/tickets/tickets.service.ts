@@ -8,6 +8,7 @@ import type { RequestContext } from '@deskgraph/subgraph-kit';
 import { isUuid, tags, trimmedText, uuid } from '@deskgraph/validation';
 import type { ConversationsService } from '../conversations/conversations.service.js';
 import { channels, type Conversation } from '../conversations/conversation.entity.js';
+import type { AssigneeFields, DirectoryService } from '../directory/directory.service.js';
 import { attachmentUploadSchema, type MessagesService } from '../messages/messages.service.js';
 import { MessageAttachmentEntity, MessageEntity, type Message, type MessageAttachment } from '../messages/message.entity.js';
 import {
@@ -94,6 +95,9 @@ const templateSchema = z.object({
     .nullish(),
 });
 
+/** Ticket inputs name the agent `assigneeId`. */
+const TICKET_FIELDS: AssigneeFields = { agentId: 'assigneeId', teamId: 'teamId' };
+
 const READ = { roles: ['admin', 'agent'], scope: 'read' } as const;
 const WRITE = { roles: ['admin', 'agent'], scope: 'write' } as const;
 
@@ -107,6 +111,7 @@ export class TicketsService {
     private readonly ctx: RequestContext,
     private readonly conversations: ConversationsService,
     private readonly messages: MessagesService,
+    private readonly directory: DirectoryService,
   ) {}
 
   get(id: string): Promise<Conversation | null> {
@@ -141,18 +146,29 @@ export class TicketsService {
     });
   }
 
-  /** Opens a ticket: template defaults, then the conversation with its first message, assignment and due date. */
+  /**
+   * Opens a ticket: template defaults, then the conversation with its first message, assignment
+   * and due date. A given assignee or team must be assignable (VALIDATION_ERROR otherwise); a
+   * template's default that no longer is (a deactivated agent, a deleted team) is left out.
+   */
   async create(input: unknown): Promise<Conversation> {
     const caller = authorize(this.ctx.caller, WRITE);
     const data = parseInput(createSchema, input);
     const template = data.templateId ? await this.template(data.templateId) : null;
+    const defaultAgent = template?.assignedAgentId ?? null;
+    const defaultTeam = template?.assignedTeamId ?? null;
+    const [, defaultAgentOk, defaultTeamOk] = await Promise.all([
+      this.directory.requireAssignable({ agentId: data.assigneeId, teamId: data.teamId }, TICKET_FIELDS),
+      defaultAgent && !data.assigneeId ? this.directory.isAssignableAgent(defaultAgent) : false,
+      defaultTeam && !data.teamId ? this.directory.isAssignableTeam(defaultTeam) : false,
+    ]);
     const title = data.title ?? template?.subject ?? null;
     const description = data.description?.trim() || template?.description || title;
     if (!description) throw new ValidationError([{ field: 'description', message: 'is required (or give a title)' }]);
     const priority = data.priority ? severityOfTicketPriority(data.priority) : (template?.severity ?? 'P2');
     const dueAt = data.dueDate ?? (template?.dueInHours ? new Date(Date.now() + template.dueInHours * 3_600_000) : null);
-    const agentId = data.assigneeId ?? template?.assignedAgentId ?? null;
-    const teamId = data.teamId ?? template?.assignedTeamId ?? null;
+    const agentId = data.assigneeId ?? (defaultAgentOk ? defaultAgent : null);
+    const teamId = data.teamId ?? (defaultTeamOk ? defaultTeam : null);
     return this.ctx.em().transactional(async (em) => {
       const conversation = await this.conversations.create(
         {
@@ -194,6 +210,7 @@ export class TicketsService {
     authorize(this.ctx.caller, WRITE);
     const data = parseInput(updateSchema, input);
     const raw = (input ?? {}) as Record<string, unknown>;
+    if ('assigneeId' in raw) await this.directory.requireAssignable({ agentId: data.assigneeId }, TICKET_FIELDS);
     return this.ctx.em().transactional((em) => this.apply(em, id, data, raw));
   }
 
@@ -216,7 +233,8 @@ export class TicketsService {
   /**
    * Many tickets, one transaction: each ticket's change runs in a savepoint, so one that
    * fails (unknown, another tenant's, an illegal move) is reported and left as it was while
-   * the others are changed together.
+   * the others are changed together. The agent and team are the same for every ticket: one
+   * that cannot be assigned is a VALIDATION_ERROR of the request, before anything is written.
    */
   async bulk(input: unknown): Promise<BulkTicketsResult> {
     authorize(this.ctx.caller, WRITE);
@@ -226,6 +244,11 @@ export class TicketsService {
       throw new ValidationError([{ field: 'assigneeId', message: 'give an assigneeId, a teamId or both for ASSIGN' }]);
     }
     const rawUpdate = ((input as { update?: Record<string, unknown> } | null)?.update ?? {}) as Record<string, unknown>;
+    if (data.operation === 'ASSIGN') {
+      await this.directory.requireAssignable({ agentId: data.assigneeId, teamId: data.teamId }, TICKET_FIELDS);
+    } else if (data.operation === 'UPDATE' && 'assigneeId' in rawUpdate) {
+      await this.directory.requireAssignable({ agentId: data.update!.assigneeId }, { agentId: 'update.assigneeId', teamId: 'teamId' });
+    }
     const results: BulkTicketsResult['results'] = [];
     await this.ctx.em().transactional(async (em) => {
       for (const ticketId of data.ticketIds) {
@@ -298,6 +321,7 @@ export class TicketsService {
   async createTemplate(input: unknown): Promise<TicketTemplate> {
     const caller = authorize(this.ctx.caller, { roles: ['admin'], scope: 'admin' });
     const data = parseInput(templateSchema, input);
+    await this.directory.requireAssignable({ agentId: data.assigneeId, teamId: data.teamId }, TICKET_FIELDS);
     const em = this.ctx.em();
     const template = em.create(TicketTemplateEntity, {
       id: randomUUID(),

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { CONVERSATION_FIELDS, useSupportSubgraph, type TestTenant } from './support-harness.js';
+import { CONVERSATION_FIELDS, identityEvent, useSupportSubgraph, type TestTenant } from './support-harness.js';
 
-const { support, db, data, failure, tenant, customer, createConversation, send, eventsOf } = useSupportSubgraph();
+const { support, db, data, failure, publish, tenant, member, team, customer, createConversation, send, eventsOf } = useSupportSubgraph();
 
 const GET = `query ($id: ID!) { conversation(id: $id) { ${CONVERSATION_FIELDS}
   customer { id name } lastMessage { id content } assignedAgent { id } assignedTeam { id } resolution { id }
@@ -74,7 +74,7 @@ describe('conversation lifecycle', () => {
     expect(conversation.messageCount).toBe(3);
     expect(conversation.lastMessage.id).toBe(reply.id);
 
-    const teamId = randomUUID();
+    const teamId = await team(t.tenantId);
     const assigned = (await data(ASSIGN, { id, input: { agentId: t.agentId, teamId, reason: 'manual_assignment' } }, t.admin))
       .assignConversation;
     expect(assigned).toMatchObject({ assignedAgentId: t.agentId, assignedTeamId: teamId, state: 'AWAITING_CUSTOMER' });
@@ -411,7 +411,7 @@ describe('assignment and transfer', () => {
     const { id } = await opened(t);
     const assigned = (await data(ASSIGN, { id, input: { agentId: t.agentId } }, t.agent)).assignConversation;
     expect(assigned).toMatchObject({ state: 'AWAITING_AGENT', assignedAgentId: t.agentId, assignedTeamId: null });
-    const teamId = randomUUID();
+    const teamId = await team(t.tenantId);
     const transferred = (await data(TRANSFER, { id, input: { agentId: t.otherAgentId, teamId, reason: 'billing expertise' } }, t.agent))
       .transferConversation;
     expect(transferred).toMatchObject({ state: 'AWAITING_AGENT', assignedAgentId: t.otherAgentId, assignedTeamId: teamId });
@@ -438,15 +438,84 @@ describe('assignment and transfer', () => {
     ]);
   });
 
-  it('accepts any UUID as an agent (identity is not consulted) but refuses other ids and empty input', async () => {
+  it('refuses ids that are not UUIDs and empty input', async () => {
     const t = await tenant();
     const { id } = await opened(t);
-    const unknown = randomUUID();
-    expect((await data(ASSIGN, { id, input: { agentId: unknown } }, t.agent)).assignConversation.assignedAgentId).toBe(unknown);
     const bad = await failure(ASSIGN, { id, input: { agentId: 'agent-7', teamId: 'x' } }, t.agent);
     expect(bad.code).toBe('VALIDATION_ERROR');
     expect(bad.details!.map((detail) => detail.field).sort()).toEqual(['agentId', 'teamId']);
     expect((await failure(ASSIGN, { id, input: {} }, t.agent)).code).toBe('VALIDATION_ERROR');
+  });
+
+  it('assigns and transfers only to active agents and admins and to teams of the tenant, writing nothing otherwise', async () => {
+    const t = await tenant();
+    const other = await tenant();
+    const { id } = await opened(t);
+    const admin = await member(t.tenantId, 'admin');
+    const leaving = await member(t.tenantId, 'agent');
+    const demoted = await member(t.tenantId, 'agent');
+    const deletedTeam = await team(t.tenantId);
+    await publish(
+      identityEvent('user.deactivated', t.tenantId, { userId: leaving, role: 'agent', isActive: false, by: admin }),
+      identityEvent('user.role_changed', t.tenantId, { userId: demoted, role: 'customer', isActive: true }),
+      identityEvent('team.deleted', t.tenantId, { teamId: deletedTeam }),
+    );
+    const before = await rowCounts(t.tenantId);
+    const refusals: [Record<string, unknown>, string[]][] = [
+      [{ agentId: randomUUID() }, ['agentId']],
+      [{ agentId: other.agentId }, ['agentId']],
+      [{ agentId: leaving }, ['agentId']],
+      [{ agentId: demoted }, ['agentId']],
+      [{ agentId: t.portalUserId }, ['agentId']],
+      [{ teamId: randomUUID() }, ['teamId']],
+      [{ teamId: await team(other.tenantId) }, ['teamId']],
+      [{ teamId: deletedTeam }, ['teamId']],
+      [{ agentId: t.agentId, teamId: deletedTeam }, ['teamId']],
+      [{ agentId: leaving, teamId: randomUUID() }, ['agentId', 'teamId']],
+    ];
+    for (const [input, fields] of refusals) {
+      for (const mutation of [ASSIGN, TRANSFER]) {
+        const refused = await failure(mutation, { id, input }, t.agent);
+        expect(refused, JSON.stringify(input)).toMatchObject({ code: 'VALIDATION_ERROR' });
+        expect(refused.details).toEqual(fields.map((field) => ({ field, message: expect.stringMatching(/of this tenant$/) })));
+      }
+    }
+    expect(await rowCounts(t.tenantId)).toEqual(before);
+    expect(await get(t, id)).toMatchObject({ state: 'NEW', assignedAgentId: null, assignedTeamId: null });
+
+    const teamId = await team(t.tenantId);
+    expect((await data(ASSIGN, { id, input: { agentId: admin, teamId } }, t.agent)).assignConversation).toMatchObject({
+      assignedAgentId: admin,
+      assignedTeamId: teamId,
+    });
+    // Un-assigning needs no directory entry; a deactivated agent can still be taken off.
+    expect((await data(ASSIGN, { id, input: { agentId: null, teamId: null } }, t.agent)).assignConversation).toMatchObject({
+      assignedAgentId: null,
+      assignedTeamId: null,
+    });
+  });
+
+  it('refuses an agent of tenant A in a conversation of tenant B (tenant isolation)', async () => {
+    const a = await tenant();
+    const b = await tenant();
+    const { id } = await opened(b);
+    const refused = await failure(ASSIGN, { id, input: { agentId: a.agentId } }, b.admin);
+    expect(refused).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      details: [{ field: 'agentId', message: 'is not an active agent of this tenant' }],
+    });
+    expect(await get(b, id)).toMatchObject({ assignedAgentId: null });
+    expect(await eventsOf(b.tenantId, 'conversation.assigned')).toEqual([]);
+  });
+
+  it('assigns a user created a moment ago once identity’s event has reached the directory', async () => {
+    const t = await tenant();
+    const { id } = await opened(t);
+    const newcomer = randomUUID();
+    // Before the event arrives the user is unknown to support.
+    expect((await failure(ASSIGN, { id, input: { agentId: newcomer } }, t.agent)).code).toBe('VALIDATION_ERROR');
+    await publish(identityEvent('user.created', t.tenantId, { userId: newcomer, role: 'agent', isActive: true }));
+    expect((await data(ASSIGN, { id, input: { agentId: newcomer } }, t.agent)).assignConversation.assignedAgentId).toBe(newcomer);
   });
 });
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { knex, type Knex } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll } from 'vitest';
+import type { Role } from '@deskgraph/auth';
 import type { DomainEvent } from '@deskgraph/events';
 import { startTestSubgraph, type TestSubgraph } from '@deskgraph/testing';
 import { DEFAULT_ATTACHMENT_LIMITS, type AttachmentLimits } from '../../../config.js';
@@ -30,6 +31,20 @@ export interface TestTenant {
   /** A portal customer: an identity user with role CUSTOMER. */
   portal: string;
   portalUserId: string;
+}
+
+/**
+ * An identity event as identity's outbox relay publishes it. `user.*` payloads carry the user's
+ * role and active flag after the change, as identity writes them.
+ */
+export function identityEvent(
+  type: string,
+  tenantId: string,
+  payload: Record<string, unknown>,
+  occurredAt: Date = new Date(),
+  aggregateId = String(payload.userId ?? payload.teamId ?? tenantId),
+): DomainEvent {
+  return { id: randomUUID(), type, tenantId, aggregateId, source: 'identity', occurredAt: occurredAt.toISOString(), payload };
 }
 
 export const CONVERSATION_FIELDS = `id customerId state channelsUsed currentChannel assignedAgentId assignedTeamId severity subject tags
@@ -91,19 +106,35 @@ export function useSupportSubgraph(options: { onQuery?: (sql: string) => void; a
     return { message: error.message, code: error.extensions?.code, details: error.extensions?.details as GraphQLFailure['details'] };
   };
 
+  /**
+   * Delivers events to the subgraph over its bus, as identity's relay would, and waits until
+   * every consumer (support's directory) has applied them.
+   */
+  const publish = async (...events: DomainEvent[]): Promise<void> => {
+    for (const event of events) await support().bus.publish(event);
+    await support().bus.drain();
+  };
+
   return {
     support,
     db,
     data,
     failure,
+    publish,
     attachmentsDirectory,
 
+    /** Callers of a new tenant; each one is also a member of support's directory (identity's `user.created`). */
     async tenant(): Promise<TestTenant> {
       const admin = await support().caller({ role: 'admin' });
       const tenantId = admin.caller.tenantId;
       const agent = await support().caller({ role: 'agent', tenantId });
       const otherAgent = await support().caller({ role: 'agent', tenantId });
       const portal = await support().caller({ role: 'customer', tenantId });
+      await publish(
+        ...[admin, agent, otherAgent, portal].map(({ caller }) =>
+          identityEvent('user.created', tenantId, { userId: caller.userId, role: caller.role, isActive: true }),
+        ),
+      );
       return {
         tenantId,
         admin: admin.token,
@@ -114,6 +145,20 @@ export function useSupportSubgraph(options: { onQuery?: (sql: string) => void; a
         portal: portal.token,
         portalUserId: portal.caller.userId!,
       };
+    },
+
+    /** A new user of the tenant, known to support's directory once identity's `user.created` is applied. */
+    async member(tenantId: string, role: Role = 'agent'): Promise<string> {
+      const userId = randomUUID();
+      await publish(identityEvent('user.created', tenantId, { userId, role, isActive: true }));
+      return userId;
+    },
+
+    /** A new team of the tenant, known to support's directory once identity's `team.created` is applied. */
+    async team(tenantId: string): Promise<string> {
+      const teamId = randomUUID();
+      await publish(identityEvent('team.created', tenantId, { teamId }));
+      return teamId;
     },
 
     /** A customer row written directly (the customers module owns its API). */
@@ -138,7 +183,9 @@ export function useSupportSubgraph(options: { onQuery?: (sql: string) => void; a
     /** Events the subgraph published for one tenant, optionally of one type, once the outbox is flushed. */
     async eventsOf(tenantId: string, type?: string): Promise<DomainEvent[]> {
       await support().settle();
-      return support().events.filter((event) => event.tenantId === tenantId && (type === undefined || event.type === type));
+      return support().events.filter(
+        (event) => event.source === 'support' && event.tenantId === tenantId && (type === undefined || event.type === type),
+      );
     },
   };
 }

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { useSupportSubgraph } from '../../conversations/__tests__/support-harness.js';
+import { identityEvent, useSupportSubgraph, type TestTenant } from '../../conversations/__tests__/support-harness.js';
 
-const { data, failure, tenant, customer, eventsOf } = useSupportSubgraph();
+let recording: string[] | null = null;
+const { db, data, failure, publish, tenant, member, team, customer, eventsOf } = useSupportSubgraph({
+  onQuery: (sql) => recording?.push(sql),
+});
 
 const TICKET = `id title description status state priority customerId assigneeId teamId source channel tags customFields dueDate
   comments { id content isPrivate type authorType } internalNotes { content } history { type }`;
@@ -190,5 +193,136 @@ describe('tickets', () => {
       { id: template, name: 'Ref template' },
     ]);
     expect((await data(ENTITIES, { representations }, stranger.agent))._entities).toEqual([null, null]);
+  });
+});
+
+/** Ids support must refuse as an assignee or team of `t`: unknown, another tenant's, deactivated, a portal customer, deleted. */
+async function unassignable(t: TestTenant, stranger: TestTenant) {
+  const leaving = await member(t.tenantId, 'agent');
+  const deletedTeam = await team(t.tenantId);
+  await publish(
+    identityEvent('user.deactivated', t.tenantId, { userId: leaving, role: 'agent', isActive: false, by: null }),
+    identityEvent('team.deleted', t.tenantId, { teamId: deletedTeam }),
+  );
+  return {
+    agents: [randomUUID(), stranger.agentId, leaving, t.portalUserId],
+    teams: [randomUUID(), await team(stranger.tenantId), deletedTeam],
+  };
+}
+
+/** What a refused ticket write must not have added to. */
+async function rowCounts(tenantId: string) {
+  const count = async (table: string) =>
+    Number((await db().withSchema('support').from(table).where({ tenant_id: tenantId }).count({ n: '*' }))[0]!.n);
+  return {
+    conversations: await count('conversations'),
+    events: await count('conversation_events'),
+    messages: await count('messages'),
+    outbox: await count('outbox'),
+    templates: await count('ticket_templates'),
+  };
+}
+
+const refusal = (field: string) => ({ code: 'VALIDATION_ERROR', details: [{ field, message: expect.stringMatching(/of this tenant$/) }] });
+
+describe('ticket assignment checks (support directory)', () => {
+  it('refuses to create or update a ticket, or a template, with an assignee or team that cannot be assigned, writing nothing', async () => {
+    const t = await tenant();
+    const stranger = await tenant();
+    const customerId = await customer(t);
+    const { agents, teams } = await unassignable(t, stranger);
+    const { createTicket } = await data(CREATE, { input: { customerId, title: 'Open', description: 'x' } }, t.agent);
+    const before = await rowCounts(t.tenantId);
+    for (const assigneeId of agents) {
+      expect(await failure(CREATE, { input: { customerId, title: 'T', description: 'x', assigneeId } }, t.agent)).toMatchObject(
+        refusal('assigneeId'),
+      );
+      expect(await failure(UPDATE, { id: createTicket.id, input: { assigneeId, status: 'PENDING' } }, t.agent)).toMatchObject(
+        refusal('assigneeId'),
+      );
+      expect(await failure(TEMPLATE, { input: { name: `Tpl ${assigneeId}`, assigneeId } }, t.admin)).toMatchObject(refusal('assigneeId'));
+    }
+    for (const teamId of teams) {
+      expect(await failure(CREATE, { input: { customerId, title: 'T', description: 'x', teamId } }, t.agent)).toMatchObject(
+        refusal('teamId'),
+      );
+      expect(await failure(TEMPLATE, { input: { name: `Tpl ${teamId}`, teamId } }, t.admin)).toMatchObject(refusal('teamId'));
+    }
+    expect(await rowCounts(t.tenantId)).toEqual(before);
+    const { ticket } = await data(`query ($id: ID!) { ticket(id: $id) { status assigneeId } }`, { id: createTicket.id }, t.agent);
+    expect(ticket).toEqual({ status: 'OPEN', assigneeId: null });
+
+    const teamId = await team(t.tenantId);
+    const assigned = await data(
+      CREATE,
+      { input: { customerId, title: 'T', description: 'x', assigneeId: t.otherAgentId, teamId } },
+      t.agent,
+    );
+    expect(assigned.createTicket).toMatchObject({ assigneeId: t.otherAgentId, teamId });
+    // Un-assigning stays allowed.
+    expect((await data(UPDATE, { id: assigned.createTicket.id, input: { assigneeId: null } }, t.agent)).updateTicket.assigneeId).toBeNull();
+  });
+
+  it('leaves out a template’s default agent and team once they can no longer be assigned', async () => {
+    const t = await tenant();
+    const customerId = await customer(t);
+    const agent = await member(t.tenantId, 'agent');
+    const teamId = await team(t.tenantId);
+    const { createTicketTemplate: template } = await data(TEMPLATE, { input: { name: 'Default', assigneeId: agent, teamId } }, t.admin);
+    const first = (await data(CREATE, { input: { customerId, templateId: template.id, description: 'x' } }, t.agent)).createTicket;
+    expect(first).toMatchObject({ assigneeId: agent, teamId });
+    await publish(
+      identityEvent('user.deactivated', t.tenantId, { userId: agent, role: 'agent', isActive: false, by: null }),
+      identityEvent('team.deleted', t.tenantId, { teamId }),
+    );
+    const later = (await data(CREATE, { input: { customerId, templateId: template.id, description: 'x' } }, t.agent)).createTicket;
+    expect(later).toMatchObject({ assigneeId: null, teamId: null, state: 'NEW' });
+  });
+
+  it('refuses a bulk ASSIGN or UPDATE to an agent or team that cannot be assigned as one VALIDATION_ERROR, before any ticket changes', async () => {
+    const t = await tenant();
+    const stranger = await tenant();
+    const customerId = await customer(t);
+    const ids: string[] = [];
+    for (let index = 0; index < 3; index++)
+      ids.push((await data(CREATE, { input: { customerId, title: `T${index}`, description: 'x' } }, t.agent)).createTicket.id);
+    const { agents, teams } = await unassignable(t, stranger);
+    const before = await rowCounts(t.tenantId);
+    for (const assigneeId of agents) {
+      expect(await failure(BULK, { input: { ticketIds: ids, operation: 'ASSIGN', assigneeId } }, t.agent)).toMatchObject(
+        refusal('assigneeId'),
+      );
+      expect(
+        await failure(BULK, { input: { ticketIds: ids, operation: 'UPDATE', update: { assigneeId, priority: 'URGENT' } } }, t.agent),
+      ).toMatchObject(refusal('update.assigneeId'));
+    }
+    for (const teamId of teams) {
+      expect(await failure(BULK, { input: { ticketIds: ids, operation: 'ASSIGN', assigneeId: t.agentId, teamId } }, t.agent)).toMatchObject(
+        refusal('teamId'),
+      );
+    }
+    expect(await rowCounts(t.tenantId)).toEqual(before);
+    const { tickets } = await data(`{ tickets(first: 10) { nodes { assigneeId teamId priority } } }`, {}, t.agent);
+    expect(tickets.nodes).toEqual(ids.map(() => ({ assigneeId: null, teamId: null, priority: 'MEDIUM' })));
+  });
+
+  it('checks a bulk assignment’s agent and team with one query each, however many tickets', async () => {
+    const t = await tenant();
+    const customerId = await customer(t);
+    const ids: string[] = [];
+    for (let index = 0; index < 8; index++)
+      ids.push((await data(CREATE, { input: { customerId, title: `T${index}`, description: 'x' } }, t.agent)).createTicket.id);
+    const teamId = await team(t.tenantId);
+    recording = [];
+    let bulkTickets: { succeeded: number };
+    try {
+      ({ bulkTickets } = await data(BULK, { input: { ticketIds: ids, operation: 'ASSIGN', assigneeId: t.agentId, teamId } }, t.agent));
+    } finally {
+      const statements = recording;
+      recording = null;
+      expect(statements.filter((sql) => sql.includes('directory_users'))).toHaveLength(1);
+      expect(statements.filter((sql) => sql.includes('directory_teams'))).toHaveLength(1);
+    }
+    expect(bulkTickets.succeeded).toBe(8);
   });
 });
