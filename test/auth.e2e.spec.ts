@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerTenant, startTestGateway, uniqueEmail, type TestGateway } from './support/test-gateway.js';
+import { addUser, registerTenant, settleEvents, startTestGateway, uniqueEmail, type TestGateway } from './support/test-gateway.js';
 
 let harness: TestGateway;
 beforeAll(async () => {
@@ -99,6 +99,25 @@ describe('authentication through the gateway', () => {
     await expect.poll(async () => (await harness.rest('GET', '/v1/auth/me', undefined, admin.headers)).status).toBe(401);
     const refresh = await harness.rest('POST', '/v1/auth/refresh', { refreshToken: admin.refreshToken });
     expect(refresh.status).toBe(401);
+  });
+
+  it('refuses a deactivated user’s tokens at once, and lets them sign in again once reactivated', async () => {
+    const admin = await registerTenant(harness);
+    const agent = await addUser(harness, admin, 'agent');
+    expect((await harness.rest('GET', '/v1/auth/me', undefined, agent.headers)).status).toBe(200);
+    expect((await harness.rest('DELETE', `/v1/users/${agent.userId}`, undefined, admin.headers)).status).toBe(200);
+    await settleEvents(harness);
+    expect((await harness.rest('GET', '/v1/auth/me', undefined, agent.headers)).status).toBe(401);
+
+    expect((await harness.rest('PATCH', `/v1/users/${agent.userId}`, { isActive: true }, admin.headers)).status).toBe(200);
+    // Tokens carry their issue time in whole seconds: one issued in the second of the deactivation counts as older.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const login = await harness.rest('POST', '/v1/auth/login', { email: agent.email, password: 'correct horse battery' });
+    expect(login.status).toBe(200);
+    const again = { authorization: `Bearer ${login.body.data.accessToken}` };
+    expect((await harness.rest('GET', '/v1/auth/me', undefined, again)).status).toBe(200);
+    // The token from before the deactivation stays refused.
+    expect((await harness.rest('GET', '/v1/auth/me', undefined, agent.headers)).status).toBe(401);
   });
 
   it('registers through the 003 path in snake_case', async () => {

@@ -47,13 +47,17 @@ export const systemCaller: Caller = {
 export class Authenticator {
   private readonly apiKeys = new LRUCache<string, { grant: ApiKeyGrant | null }>({ max: 10_000, ttl: API_KEY_CACHE_MS });
   private readonly revokedSessions = new LRUCache<string, true>({ max: 100_000, ttl: ACCESS_TOKEN_MAX_AGE_MS });
-  private readonly revokedUsers = new LRUCache<string, true>({ max: 100_000, ttl: ACCESS_TOKEN_MAX_AGE_MS });
+  /** When each recently deactivated user was deactivated (epoch seconds): their tokens issued until then are refused. */
+  private readonly deactivatedUsers = new LRUCache<string, number>({ max: 100_000, ttl: ACCESS_TOKEN_MAX_AGE_MS });
   private readonly unsubscribe: () => void;
 
   constructor(private readonly options: { jwtSecret: string; identity: SubgraphClient; assertions: CallerAssertions; bus: EventBus }) {
     this.unsubscribe = options.bus.subscribe((event) => {
       if (event.type === 'session.revoked') this.revokedSessions.set(String(event.payload.sessionId), true);
-      if (event.type === 'user.deactivated') this.revokedUsers.set(String(event.payload.userId), true);
+      if (event.type === 'user.deactivated') {
+        // A user reactivated later signs in again: tokens issued after the deactivation stay valid.
+        this.deactivatedUsers.set(String(event.payload.userId), Math.floor(Date.parse(event.occurredAt) / 1000));
+      }
       if (event.type === 'api_key.revoked') this.apiKeys.clear();
     });
   }
@@ -80,7 +84,8 @@ export class Authenticator {
 
   private async fromAccessToken(token: string): Promise<Caller> {
     const claims = await verifyAccessToken(this.options.jwtSecret, token);
-    if (this.revokedSessions.has(claims.sessionId) || this.revokedUsers.has(claims.userId)) {
+    const deactivatedAt = this.deactivatedUsers.get(claims.userId);
+    if (this.revokedSessions.has(claims.sessionId) || (deactivatedAt !== undefined && claims.issuedAt <= deactivatedAt)) {
       throw new UnauthorizedError('The session has ended');
     }
     return {

@@ -42,7 +42,10 @@ export async function signAccessToken(secret: string, claims: AccessTokenClaims,
 }
 
 /** Verifies signature, algorithm (pinned), issuer, audience and expiry. */
-export async function verifyAccessToken(secret: string, token: string): Promise<AccessTokenClaims & { expiresAt: number }> {
+export async function verifyAccessToken(
+  secret: string,
+  token: string,
+): Promise<AccessTokenClaims & { issuedAt: number; expiresAt: number }> {
   try {
     const { payload } = await jwtVerify(token, key(secret), {
       algorithms: [ALGORITHM],
@@ -56,11 +59,19 @@ export async function verifyAccessToken(secret: string, token: string): Promise<
       typeof payload.sid !== 'string' ||
       typeof role !== 'string' ||
       !(roles as readonly string[]).includes(role) ||
-      typeof payload.exp !== 'number'
+      typeof payload.exp !== 'number' ||
+      typeof payload.iat !== 'number'
     ) {
       throw new UnauthorizedError('Malformed access token');
     }
-    return { userId: payload.sub, tenantId: payload.tid, sessionId: payload.sid, role: role as Role, expiresAt: payload.exp };
+    return {
+      userId: payload.sub,
+      tenantId: payload.tid,
+      sessionId: payload.sid,
+      role: role as Role,
+      issuedAt: payload.iat,
+      expiresAt: payload.exp,
+    };
   } catch (error) {
     if (error instanceof UnauthorizedError) throw error;
     if (error instanceof joseErrors.JWTExpired) throw new UnauthorizedError('Access token expired');
