@@ -196,6 +196,21 @@ describe('subscriptions over graphql-ws on /graphql', () => {
     expect(a?.data?.conversationMessageAdded.message.content).toBe('both of you');
   });
 
+  it('answers an invalid document with VALIDATION_ERROR on every socket that sends it, and queries with a pointer to HTTP', async () => {
+    const invalid = 'subscription { conversationMessageAdded { noSuchField } }';
+    for (let socket = 0; socket < 2; socket++) {
+      const refused = collect(wsClient(harness, { authorization: `Bearer ${agent.accessToken}` }), invalid);
+      const result = await refused.next();
+      expect(result?.errors?.[0]?.message).toMatch(/noSuchField/);
+      expect(result?.errors?.[0]?.extensions?.code).toBe('VALIDATION_ERROR');
+    }
+    const query = collect(wsClient(harness, { authorization: `Bearer ${agent.accessToken}` }), '{ me { id } }');
+    expect((await query.next())?.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/HTTP POST/),
+      extensions: { code: 'VALIDATION_ERROR' },
+    });
+  });
+
   it('refuses connections without valid credentials with 4401', async () => {
     const codes: number[] = [];
     const anonymous = collect(

@@ -102,15 +102,21 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
     return true;
   };
 
-  const documents = new Map<string, DocumentNode>();
-  const parsed = (query: string): DocumentNode => {
-    let document = documents.get(query);
-    if (!document) {
-      document = parse(query, { maxTokens: options.maxTokens });
-      if (documents.size > 1000) documents.clear();
-      documents.set(query, document);
+  /**
+   * Each query text parsed and validated once: validation depends on the document alone (no
+   * caller, no variables), and thousands of sockets usually send the same few documents.
+   */
+  const checked = new Map<string, { document: DocumentNode; errors: readonly GraphQLError[] }>();
+  const check = (query: string) => {
+    let found = checked.get(query);
+    if (!found) {
+      const document = parse(query, { maxTokens: options.maxTokens });
+      const errors = validate(options.planner.apiGraphQLSchema, document, [...specifiedRules, ...options.validationRules]);
+      found = { document, errors };
+      if (checked.size > 1000) checked.clear();
+      checked.set(query, found);
     }
-    return document;
+    return found;
   };
 
   const cleanup = useServer<Record<string, unknown>, { socket: WebSocket; request: IncomingMessage }>(
@@ -160,12 +166,12 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
         const connection = connections.get(ctx.extra.socket);
         if (!connection) return [new GraphQLError('Not connected', { extensions: { code: 'UNAUTHORIZED' } })];
         let document: DocumentNode;
+        let errors: readonly GraphQLError[];
         try {
-          document = parsed(payload.query);
+          ({ document, errors } = check(payload.query));
         } catch (error) {
           return [new GraphQLError((error as Error).message, { extensions: { code: 'VALIDATION_ERROR' } })];
         }
-        const errors = validate(options.planner.apiGraphQLSchema, document, [...specifiedRules, ...options.validationRules]);
         if (errors.length > 0) return errors.map((error) => new GraphQLError(error.message, { extensions: { code: 'VALIDATION_ERROR' } }));
         const operation = getOperationAST(document, payload.operationName);
         if (operation?.operation !== 'subscription') {
