@@ -16,17 +16,31 @@ export interface ScenarioResult {
   cpu: CpuUse[];
 }
 
-const START = '<!-- bench:gateway-cross-subgraph:start (written by `pnpm bench`; edits inside are overwritten) -->';
-const END = '<!-- bench:gateway-cross-subgraph:end -->';
+/** Where a section of BENCHMARKS.md starts and ends; `pnpm bench` rewrites only what lies between. */
+export interface SectionMarkers {
+  start: string;
+  end: string;
+}
+
+export function sectionMarkers(name: string): SectionMarkers {
+  return {
+    start: `<!-- bench:${name}:start (written by \`pnpm bench\`; edits inside are overwritten) -->`,
+    end: `<!-- bench:${name}:end -->`,
+  };
+}
+
+const GATEWAY_SECTION = sectionMarkers('gateway-cross-subgraph');
+const START = GATEWAY_SECTION.start;
+const END = GATEWAY_SECTION.end;
 const INTRO = `# Benchmarks
 
 Figures written by \`pnpm bench\` (bench/run.ts). Each section says the machine and the date it was measured on.
 `;
 
-const ms = (value: number): string => value.toFixed(1);
+export const ms = (value: number): string => value.toFixed(1);
 
 /** A Markdown table with padded columns, so it reads in a terminal too; all but the first column right-aligned. */
-function markdownTable(header: string[], rows: string[][], rightAligned = true): string {
+export function markdownTable(header: string[], rows: string[][], rightAligned = true): string {
   const widths = header.map((cell, column) => Math.max(cell.length, 3, ...rows.map((row) => row[column]!.length)));
   const right = (column: number): boolean => rightAligned && column > 0;
   const line = (cells: string[]): string =>
@@ -51,7 +65,7 @@ export function resultsTable(results: ScenarioResult[]): string {
   );
 }
 
-function machineTable(machine: Machine): string {
+export function machineTable(machine: Machine): string {
   return markdownTable(
     ['machine', ''],
     [
@@ -131,14 +145,14 @@ ${END}
 `;
 }
 
-/** Replaces this benchmark's section of BENCHMARKS.md (or appends it), keeping everything else as written. */
-export function writeSection(path: string, section: string): void {
+/** Replaces a section of BENCHMARKS.md (or appends it), keeping everything else as written. */
+export function writeSection(path: string, section: string, markers: SectionMarkers = GATEWAY_SECTION): void {
   const current = existsSync(path) ? readFileSync(path, 'utf8') : INTRO;
-  const start = current.indexOf(START.slice(0, START.indexOf(' (')));
-  const end = current.indexOf(END);
+  const start = current.indexOf(markers.start.slice(0, markers.start.indexOf(' (')));
+  const end = current.indexOf(markers.end);
   const next =
     start >= 0 && end > start
-      ? current.slice(0, start) + section + current.slice(end + END.length).replace(/^\n/, '')
+      ? current.slice(0, start) + section + current.slice(end + markers.end.length).replace(/^\n/, '')
       : `${current.trimEnd()}\n\n${section}`;
   writeFileSync(path, next);
 }

@@ -37,7 +37,12 @@ async function waitForQuiet(groups: Map<number, string>): Promise<boolean> {
  * to optimise it, longest when seven processes share two cores. At least `warmupSeconds`, then rounds of
  * a few seconds until an undisturbed round is not clearly faster than the one before.
  */
-async function warmUp(target: () => Promise<LoadTarget>, settings: BenchSettings, groups: Map<number, string>): Promise<number> {
+async function warmUp(
+  target: () => Promise<LoadTarget>,
+  settings: BenchSettings,
+  groups: Map<number, string>,
+  minimumSeconds: number,
+): Promise<number> {
   const run = async (durationSeconds: number): Promise<{ rate: number; disturbed: boolean }> => {
     const before = cpuSnapshot(groups);
     const round = await runLoad(await target(), { connections: settings.connections, durationSeconds });
@@ -47,8 +52,8 @@ async function warmUp(target: () => Promise<LoadTarget>, settings: BenchSettings
     const other = coresUsed(before, cpuSnapshot(groups), round.durationSeconds).find((row) => row.name === 'other')?.cores ?? 0;
     return { rate: round.requestsPerSecond, disturbed: other >= DISTURBANCE_CORES };
   };
-  let total = settings.warmupSeconds;
-  let previous = await run(settings.warmupSeconds);
+  let total = minimumSeconds;
+  let previous = await run(minimumSeconds);
   const rates = [previous.rate];
   while (total + WARMUP_ROUND_SECONDS <= MAX_WARMUP_SECONDS) {
     const current = await run(WARMUP_ROUND_SECONDS);
@@ -59,6 +64,58 @@ async function warmUp(target: () => Promise<LoadTarget>, settings: BenchSettings
   }
   console.log(`  warmed up for ${total} s (requests/s per round: ${rates.map((rate) => rate.toFixed(0)).join(', ')})`);
   return total;
+}
+
+/** What one target gave under load: the least disturbed measured run, and how long it warmed up. */
+export interface Measurement {
+  warmupSeconds: number;
+  load: LoadResult;
+  cpu: CpuUse[];
+}
+
+/**
+ * Waits for a quiet machine, warms `current` up (at least `minimumWarmupSeconds`, then until it levels off),
+ * measures it up to three times while other work disturbs the run, and checks the answer is still the probe's.
+ */
+export async function measureTarget(
+  current: () => Promise<LoadTarget>,
+  settings: BenchSettings,
+  groups: Map<number, string>,
+  minimumWarmupSeconds: number = settings.warmupSeconds,
+): Promise<Measurement> {
+  await waitForQuiet(groups);
+  const warmupSeconds = await warmUp(current, settings, groups, minimumWarmupSeconds);
+
+  // Kept: a failed attempt at once, else the least disturbed one.
+  let kept: { load: LoadResult; cpu: CpuUse[]; other: number } | undefined;
+  for (let attempt = 1; attempt <= MEASURE_ATTEMPTS; attempt++) {
+    // Idle pool connections close after 30 s: after a wait, warm up again briefly.
+    if (attempt > 1 && (await waitForQuiet(groups))) {
+      await runLoad(await current(), { connections: settings.connections, durationSeconds: REWARM_SECONDS });
+    }
+    console.log(`  measuring for ${settings.durationSeconds} s with ${settings.connections} connections`);
+    const before = cpuSnapshot(groups);
+    const measuring = performance.now();
+    const load = await runLoad(await current(), { connections: settings.connections, durationSeconds: settings.durationSeconds });
+    const cpu = coresUsed(before, cpuSnapshot(groups), (performance.now() - measuring) / 1000);
+    const other = cpu.find((row) => row.name === 'other')?.cores ?? 0;
+    console.log(
+      `  ${load.requestsPerSecond.toFixed(0)} requests/s, p50 ${load.latencyMs.p50.toFixed(1)} ms; each second: ${load.perSecond.join(' ')}`,
+    );
+    if (load.failures > 0) {
+      console.error(
+        `  FAILED: ${load.non2xx} non-2xx, ${load.wrongBodies} bodies other than the probe's, ${load.transportErrors} connection errors`,
+      );
+      kept = { load, cpu, other };
+      break;
+    }
+    if (!kept || other < kept.other) kept = { load, cpu, other };
+    if (other < DISTURBANCE_CORES) break;
+    console.warn(`  other work used ${other.toFixed(2)} cores during the run, which disturbs the figures`);
+  }
+  await probeAgain(await current());
+  const { load, cpu } = kept!;
+  return { warmupSeconds, load, cpu };
 }
 
 /** Deploys one scenario on a fresh database, sets up its tenant, warms up, measures, and tears everything down. */
@@ -74,40 +131,9 @@ export async function runScenario(scenario: Scenario, settings: BenchSettings): 
     const probed = await probe(target, tenant);
     const current = async (): Promise<LoadTarget> => ({ ...probed, headers: await target.headers() });
     const groups = new Map(deployment.servers().map((server) => [server.pid, server.name]));
-    await waitForQuiet(groups);
     console.log(`  tenant set up and probe answered after ${seconds(started)}; warming up`);
-    const warmupSeconds = await warmUp(current, settings, groups);
-
-    // Kept: a failed attempt at once, else the least disturbed one.
-    let kept: { load: LoadResult; cpu: CpuUse[]; other: number } | undefined;
-    for (let attempt = 1; attempt <= MEASURE_ATTEMPTS; attempt++) {
-      // Idle pool connections close after 30 s: after a wait, warm up again briefly.
-      if (attempt > 1 && (await waitForQuiet(groups))) {
-        await runLoad(await current(), { connections: settings.connections, durationSeconds: REWARM_SECONDS });
-      }
-      console.log(`  measuring for ${settings.durationSeconds} s with ${settings.connections} connections`);
-      const before = cpuSnapshot(groups);
-      const measuring = performance.now();
-      const load = await runLoad(await current(), { connections: settings.connections, durationSeconds: settings.durationSeconds });
-      const cpu = coresUsed(before, cpuSnapshot(groups), (performance.now() - measuring) / 1000);
-      const other = cpu.find((row) => row.name === 'other')?.cores ?? 0;
-      console.log(
-        `  ${load.requestsPerSecond.toFixed(0)} requests/s, p50 ${load.latencyMs.p50.toFixed(1)} ms; each second: ${load.perSecond.join(' ')}`,
-      );
-      if (load.failures > 0) {
-        console.error(
-          `  FAILED: ${load.non2xx} non-2xx, ${load.wrongBodies} bodies other than the probe's, ${load.transportErrors} connection errors`,
-        );
-        kept = { load, cpu, other };
-        break;
-      }
-      if (!kept || other < kept.other) kept = { load, cpu, other };
-      if (other < DISTURBANCE_CORES) break;
-      console.warn(`  other work used ${other.toFixed(2)} cores during the run, which disturbs the figures`);
-    }
-    await probeAgain(await current());
+    const { warmupSeconds, load, cpu } = await measureTarget(current, settings, groups);
     console.log(`  done after ${seconds(started)}`);
-    const { load, cpu } = kept!;
     return { name: scenario.name, topology: scenario.topology, warmupSeconds, load, cpu };
   } finally {
     await cleanup.release();

@@ -44,9 +44,11 @@ export interface Scenario {
   deploy(context: DeployContext): Promise<Deployment>;
 }
 
-interface DeployContext {
+export interface DeployContext {
   /** The environment every server process shares (database, Redis, secrets). */
   environment: Record<string, string>;
+  /** The fresh database of the run (DATABASE_URL of every server). */
+  databaseUrl: string;
   jwtSecret: string;
   internalTokenSecret: string;
   cleanup: Cleanup;
@@ -110,6 +112,11 @@ export const scenarios: Scenario[] = [
 
 /** Prepares a fresh database, Redis prefix, secrets and data directory, then deploys the scenario. */
 export async function deployScenario(scenario: Scenario, settings: BenchSettings, cleanup: Cleanup): Promise<Deployment> {
+  return scenario.deploy(await prepareDeployment(settings, cleanup));
+}
+
+/** A fresh database, Redis prefix, secrets and data directory for the servers of one run, all removed on cleanup. */
+export async function prepareDeployment(settings: BenchSettings, cleanup: Cleanup): Promise<DeployContext> {
   const database = await createTestDatabase('dg_bench');
   cleanup.defer(`drop database ${database.name}`, () => database.drop());
   const redisPrefix = `deskgraph-bench-${randomUUID()}`;
@@ -131,8 +138,9 @@ export async function deployScenario(scenario: Scenario, settings: BenchSettings
     INTERNAL_TOKEN_SECRET: internalTokenSecret,
     // The limiter still counts every request in Redis; it must just never refuse one.
     RATE_LIMIT_STANDARD: '100000000',
+    RATE_LIMIT_SEARCH: '100000000',
   };
-  return scenario.deploy({ environment, jwtSecret, internalTokenSecret, cleanup });
+  return { environment, jwtSecret, internalTokenSecret, cleanup, databaseUrl: database.url };
 }
 
 async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<void> {
@@ -150,13 +158,18 @@ async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<void> 
   }
 }
 
-async function startGatewayProcess(context: DeployContext, subgraphUrls: Partial<Record<SubgraphName, string>>): Promise<ServerProcess> {
+/** A gateway process (all subgraphs in-process but those given a URL), stopped on cleanup; `extra` adds to its environment. */
+export async function startGatewayProcess(
+  context: DeployContext,
+  subgraphUrls: Partial<Record<SubgraphName, string>>,
+  extra: Record<string, string> = {},
+): Promise<ServerProcess> {
   const port = (await freePorts(1))[0]!;
   const urls = Object.fromEntries(Object.entries(subgraphUrls).map(([name, url]) => [`SUBGRAPH_${name.toUpperCase()}_URL`, url]));
   const gateway = await startServer({
     name: 'gateway',
     script: GATEWAY_SCRIPT,
-    environment: { ...context.environment, ...urls, PORT: String(port) },
+    environment: { ...context.environment, ...urls, ...extra, PORT: String(port) },
     url: `http://127.0.0.1:${port}`,
     readyPath: '/health/live',
   });
