@@ -123,7 +123,9 @@ export class ChannelsService {
 
   /**
    * The visitor's session on a channel: the open session `sessionId` names when it is this
-   * visitor's and was started on this channel, else a new WEB_CHAT conversation without messages.
+   * visitor's and was started on this channel; else their latest open session there that has
+   * no message yet (a page that reconnects without its session id must not leave one empty
+   * conversation per connection in the agents' queue); else a new WEB_CHAT conversation.
    */
   async startSession(input: unknown): Promise<ChatSessionView> {
     const visitor = this.visitor();
@@ -135,6 +137,8 @@ export class ChannelsService {
     if (resumable && isOpenState(resumable.state) && resumable.metadata[CHAT_CHANNEL_METADATA_KEY] === channel.id) {
       return sessionOf(resumable, channel.id, true);
     }
+    const empty = await this.emptySession(visitor, channel.id);
+    if (empty) return sessionOf(empty, channel.id, true);
     const conversation = await this.conversations.create(
       {
         customerId: visitor.customerId,
@@ -221,6 +225,18 @@ export class ChannelsService {
     const conversation = await this.ctx.byId(ConversationEntity, id, { deletedAt: null });
     if (conversation?.customerId !== visitor.customerId || !channelOf(conversation)) return null;
     return conversation;
+  }
+
+  /** The visitor's latest open session on the channel without any message yet, if any. */
+  private async emptySession(visitor: Visitor, channelId: string): Promise<Conversation | null> {
+    const candidates = await this.ctx
+      .em()
+      .find(
+        ConversationEntity,
+        { customerId: visitor.customerId, currentChannel: 'web_chat', messageCount: 0, deletedAt: null },
+        { orderBy: { createdAt: 'desc', id: 'desc' }, limit: 10 },
+      );
+    return candidates.find((conversation) => isOpenState(conversation.state) && channelOf(conversation) === channelId) ?? null;
   }
 
   private async requireOwnConversation(visitor: Visitor, id: string): Promise<Conversation> {

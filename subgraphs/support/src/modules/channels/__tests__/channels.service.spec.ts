@@ -176,7 +176,28 @@ describe('chat sessions', () => {
     expect(afterResolve).toMatchObject({ resumed: false, state: 'NEW' });
     expect(afterResolve.id).not.toBe(session.id);
     const garbage = (await data(START, { input: { channelId: channel.id, sessionId: 'not-a-session' } }, token)).startChatSession;
-    expect(garbage.resumed).toBe(false);
+    // Nothing to resume by that id: the visitor's empty session of this channel is reused rather than a new one opened.
+    expect(garbage).toMatchObject({ id: afterResolve.id, resumed: true });
+  });
+
+  it('reuses the visitor’s empty session of the channel when a page reconnects without its session id', async () => {
+    const { team, channel, customerId, token, session } = await chatting();
+    const again = (await data(START, { input: { channelId: channel.id } }, token)).startChatSession;
+    expect(again).toEqual({ ...session, resumed: true });
+
+    await data(SEND_CHAT, { sessionId: session.id, text: 'Hello' }, token);
+    const afterMessage = (await data(START, { input: { channelId: channel.id } }, token)).startChatSession;
+    expect(afterMessage).toMatchObject({ resumed: false, state: 'NEW' });
+    expect(afterMessage.id).not.toBe(session.id);
+
+    const otherVisitor = await visitor(team, await customer(team));
+    const theirs = (await data(START, { input: { channelId: channel.id } }, otherVisitor)).startChatSession;
+    expect([session.id, afterMessage.id]).not.toContain(theirs.id);
+    const secondChannel = await chatChannel(team, 'Shop');
+    const elsewhere = (await data(START, { input: { channelId: secondChannel.id } }, token)).startChatSession;
+    expect([session.id, afterMessage.id]).not.toContain(elsewhere.id);
+    // The first session (now with a message), and one empty session on each channel.
+    expect(await db().withSchema('support').select('id').from('conversations').where({ customer_id: customerId })).toHaveLength(3);
   });
 
   it('refuses sessions on a disabled or unknown channel, and to anyone but a visitor', async () => {
