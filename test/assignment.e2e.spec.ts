@@ -117,3 +117,39 @@ describe('assignment to identity’s members', () => {
     expect((await assign(conversation, { agentId: admin.userId })).status).toBe(200);
   });
 });
+
+describe('portal customers', () => {
+  async function customerWithEmail(name: string, email: string): Promise<string> {
+    const created = await harness.rest('POST', '/v1/customers', { name, identityGraph: { emails: [email] } }, admin.headers);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    return created.body.data.id as string;
+  }
+
+  async function conversationOf(customerId: string): Promise<string> {
+    const created = await harness.rest(
+      'POST',
+      '/v1/conversations',
+      { customerId, channel: 'email', initialMessage: { content: 'Help' } },
+      admin.headers,
+    );
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    return created.body.data.id as string;
+  }
+
+  it('post into the conversations of the customer record with their email, and find no other', async () => {
+    const portal = await addUser(harness, admin, 'customer');
+    const mine = await conversationOf(await customerWithEmail('Portal Pat', portal.email.toUpperCase()));
+    const theirs = await conversationOf(await customerWithEmail('Someone Else', `else-${portal.email}`));
+    const post = (conversationId: string) =>
+      harness.rest('POST', `/v1/conversations/${conversationId}/messages`, { content: 'Any news?' }, portal.headers);
+
+    const posted = await post(mine);
+    expect(posted.status, JSON.stringify(posted.body)).toBe(201);
+    expect(posted.body.data).toMatchObject({ conversationId: mine, direction: 'inbound', senderType: 'customer', senderId: portal.userId });
+    const refused = await post(theirs);
+    expect(refused.status).toBe(404);
+    expect(refused.body).toMatchObject({ success: false, error: { code: 'NOT_FOUND' } });
+    const messages = await harness.rest('GET', `/v1/conversations/${theirs}/messages`, undefined, admin.headers);
+    expect(messages.body.data.map((message: { content: string }) => message.content)).toEqual(['Help']);
+  });
+});

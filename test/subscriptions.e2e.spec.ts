@@ -91,8 +91,8 @@ function collect<T = Record<string, any>>(client: Client, query: string, variabl
 
 const flush = () => Promise.all(harness.gateway.subgraphs.map((subgraph) => subgraph.flushEvents()));
 
-async function openConversation(who: SignedIn, gateway = harness) {
-  const customer = (await gateway.rest('POST', '/v1/customers', { name: 'Casey Customer' }, who.headers)).body.data.id as string;
+async function openConversation(who: SignedIn, gateway = harness, customerBody: Record<string, unknown> = { name: 'Casey Customer' }) {
+  const customer = (await gateway.rest('POST', '/v1/customers', customerBody, who.headers)).body.data.id as string;
   const conversation = (
     await gateway.rest(
       'POST',
@@ -122,7 +122,8 @@ const subscribers = (gateway: TestGateway = harness) => gateway.gateway.subscrip
 
 describe('subscriptions over graphql-ws on /graphql', () => {
   it('delivers a message with fields of the support and identity subgraphs, for agent and customer messages', async () => {
-    const { conversation } = await openConversation(agent);
+    // The portal user posts as the customer record that owns their email.
+    const { conversation } = await openConversation(agent, harness, { name: 'Casey Customer', identityGraph: { emails: [portal.email] } });
     await harness.rest('POST', `/v1/conversations/${conversation}/assign`, { agentId: agent.userId }, agent.headers);
     await flush();
     const before = subscribers();

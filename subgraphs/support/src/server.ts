@@ -9,6 +9,7 @@ import { LocalDiskAttachmentStorage } from './modules/messages/attachment-storag
 import type { AttachmentSettings } from './modules/messages/attachments.js';
 import { MessagesService } from './modules/messages/messages.service.js';
 import { CustomersService } from './modules/customers/customers.service.js';
+import { PortalCustomers } from './modules/customers/portal-customer.js';
 import { consumeDirectoryEvents } from './modules/directory/directory.consumer.js';
 import { DirectoryService } from './modules/directory/directory.service.js';
 import { OrganizationsService } from './modules/organizations/organizations.service.js';
@@ -40,8 +41,9 @@ export function createSupportSubgraph(
         // Services keep no state of their own (their loaders live in the request context).
         const organizations = new OrganizationsService(base);
         const directory = new DirectoryService(base);
+        const portalCustomers = new PortalCustomers(base, directory);
         const conversations = new ConversationsService(base, attachments, directory);
-        const messages = new MessagesService(base, attachments);
+        const messages = new MessagesService(base, attachments, portalCustomers);
         return {
           ...base,
           customers: new CustomersService(base, organizations),
@@ -49,7 +51,7 @@ export function createSupportSubgraph(
           conversations,
           messages,
           tickets: new TicketsService(base, conversations, messages, directory),
-          realtime: new RealtimeService(base, bus),
+          realtime: new RealtimeService(base, bus, portalCustomers),
           channels: new ChannelsService(base, orm, bus, conversations, messages),
           directory,
         };

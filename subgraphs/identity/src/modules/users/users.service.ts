@@ -42,11 +42,12 @@ const changePasswordSchema = z.object({
 });
 
 /**
- * What every `user.*` event carries: the user's role and whether they are active after the
- * change, so a read model in another subgraph (support's directory) can apply any of them alone.
+ * What every `user.*` event carries: the user's email (lower-case, as stored), role and whether
+ * they are active after the change, so a read model in another subgraph (support's directory,
+ * which links portal customers to customer records by email) can apply any of them alone.
  */
-function directoryState(user: User): { userId: string; role: User['role']; isActive: boolean } {
-  return { userId: user.id, role: user.role, isActive: user.isActive };
+function directoryState(user: User): { userId: string; email: string; role: User['role']; isActive: boolean } {
+  return { userId: user.id, email: user.email, role: user.role, isActive: user.isActive };
 }
 
 /**

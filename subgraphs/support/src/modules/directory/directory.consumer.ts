@@ -9,15 +9,16 @@ const CONSUMER = 'support.directory';
 
 /** What one `user.*` event says about the user; undefined: the event does not say. */
 interface UserFacts {
+  email: string | undefined;
   role: string | undefined;
   active: boolean | undefined;
 }
 
 const userEvents: Record<string, (payload: Record<string, unknown>) => UserFacts> = {
-  'user.created': (payload) => ({ role: text(payload.role), active: flag(payload.isActive) ?? true }),
-  'user.role_changed': (payload) => ({ role: text(payload.role), active: flag(payload.isActive) }),
-  'user.deactivated': (payload) => ({ role: text(payload.role), active: false }),
-  'user.updated': (payload) => ({ role: text(payload.role), active: flag(payload.isActive) }),
+  'user.created': (payload) => ({ email: emailOf(payload), role: text(payload.role), active: flag(payload.isActive) ?? true }),
+  'user.role_changed': (payload) => ({ email: emailOf(payload), role: text(payload.role), active: flag(payload.isActive) }),
+  'user.deactivated': (payload) => ({ email: emailOf(payload), role: text(payload.role), active: false }),
+  'user.updated': (payload) => ({ email: emailOf(payload), role: text(payload.role), active: flag(payload.isActive) }),
 };
 
 /** Whether each team event means the team is gone; `team.updated` also announces a team created before the directory existed. */
@@ -27,13 +28,19 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/** Normalised as identity and support's customer identities store emails (trimmed, lower-case). */
+function emailOf(payload: Record<string, unknown>): string | undefined {
+  const email = text(payload.email)?.trim().toLowerCase();
+  return email && email.length <= 320 ? email : undefined;
+}
+
 function flag(value: unknown): boolean | undefined {
   return typeof value === 'boolean' ? value : undefined;
 }
 
 /**
  * Applies one identity event to support's directory, at most once per event id. Each user
- * event carries the user's role and active flag after the change, so any one of them alone
+ * event carries the user's email, role and active flag after the change, so any one of them alone
  * creates or updates the row (a `user.role_changed` before its `user.created` creates it); an
  * event older than the row's `updated_at` changes nothing. A deleted team stays deleted.
  * Resolves true when the event was applied.
@@ -46,7 +53,7 @@ export async function applyDirectoryEvent(orm: MikroORM, event: DomainEvent): Pr
   if (user) {
     const userId = event.payload.userId;
     const facts = user(event.payload);
-    if (!isUuid(userId) || (facts.role === undefined && facts.active === undefined)) return false;
+    if (!isUuid(userId) || (facts.email === undefined && facts.role === undefined && facts.active === undefined)) return false;
     return applyOnce(orm, CONSUMER, event, (em) => upsertUser(em, schema, event.tenantId, userId, facts, at));
   }
   const deleted = teamEvents[event.type];
@@ -60,13 +67,14 @@ export async function applyDirectoryEvent(orm: MikroORM, event: DomainEvent): Pr
 
 async function upsertUser(em: EntityManager, schema: string, tenantId: string, id: string, facts: UserFacts, at: Date): Promise<void> {
   // Facts the event does not state keep their stored value (or a default on insert).
+  const email = facts.email === undefined ? 'users.email' : 'excluded.email';
   const role = facts.role === undefined ? 'users.role' : 'excluded.role';
   const active = facts.active === undefined ? 'users.active' : 'excluded.active';
   await em.getConnection().execute(
-    `insert into "${schema}"."directory_users" as users (tenant_id, id, role, active, updated_at) values (?, ?, ?, ?, ?)
-     on conflict (tenant_id, id) do update set role = ${role}, active = ${active}, updated_at = excluded.updated_at
+    `insert into "${schema}"."directory_users" as users (tenant_id, id, email, role, active, updated_at) values (?, ?, ?, ?, ?, ?)
+     on conflict (tenant_id, id) do update set email = ${email}, role = ${role}, active = ${active}, updated_at = excluded.updated_at
      where users.updated_at <= excluded.updated_at`,
-    [tenantId, id, facts.role ?? null, facts.active ?? true, at],
+    [tenantId, id, facts.email ?? null, facts.role ?? null, facts.active ?? true, at],
     'run',
     em.getTransactionContext(),
   );

@@ -8,6 +8,7 @@ import type { RequestContext } from '@deskgraph/subgraph-kit';
 import { isUuid, uuid } from '@deskgraph/validation';
 import { ConversationEntity, channels } from '../conversations/conversation.entity.js';
 import { actorOf, lockConversation, recordHistory, tick } from '../conversations/conversation-changes.js';
+import type { PortalCustomers } from '../customers/portal-customer.js';
 import { withAttachments, type AttachmentSettings } from './attachments.js';
 import { cleanContent } from './message-content.js';
 import { MessageRepository, type MessageListFilter } from './message.repository.js';
@@ -85,13 +86,15 @@ function writesAsCustomer(caller: Caller): boolean {
 /**
  * Messages and internal notes of conversations. Agents and admins read and write; a
  * portal customer (an identity user with role CUSTOMER) may only send messages, which come
- * INBOUND with the user's id as sender (portal users are not linked to customer records yet);
- * a web-chat visitor likewise, as their customer record and into that customer's conversations only.
+ * INBOUND with the user's id as sender, into the conversations of the customer record their
+ * email links them to (`PortalCustomers`); a web-chat visitor likewise, as their customer
+ * record and into that customer's conversations only.
  */
 export class MessagesService {
   constructor(
     private readonly ctx: RequestContext,
     private readonly attachmentSettings: AttachmentSettings,
+    private readonly portalCustomers: PortalCustomers,
   ) {}
 
   private repository(): MessageRepository {
@@ -180,25 +183,28 @@ export class MessagesService {
   /**
    * Adds a message. An agent's goes OUTBOUND and QUEUED for its channel (or is an internal
    * note, SENT and never delivered); a portal customer's comes INBOUND, and so does a web-chat
-   * visitor's (sender: their customer record; only into that customer's conversations). Files are checked
-   * and stored first; if the transaction fails they are removed again.
+   * visitor's (sender: their customer record). Both write only into their own customer record's
+   * conversations; any other, or any at all without a linked record, is NOT_FOUND. Files are
+   * checked and stored first; if the transaction fails they are removed again.
    */
   async send(conversationId: string, input: unknown, options: SendOptions = {}): Promise<Message> {
     const caller = authorize(this.ctx.caller, { roles: ['admin', 'agent', 'customer'], scope: 'write' });
     const data = parseInput(sendMessageSchema, input);
     const fromCustomer = writesAsCustomer(caller);
-    // A visitor writes as their customer record, and only into that customer's conversations.
-    const visitorCustomerId = caller.kind === 'visitor' ? (caller.customerId ?? null) : undefined;
-    const customerSenderId = visitorCustomerId === undefined ? caller.userId : visitorCustomerId;
+    // A visitor writes as their customer record; a portal user keeps their user id as sender.
+    const customerSenderId = caller.kind === 'visitor' ? (caller.customerId ?? null) : caller.userId;
     if (fromCustomer && data.internal) throw new ForbiddenError('Only agents and admins write internal notes');
     if (fromCustomer && options.senderType === 'ai') throw new ForbiddenError('Only agents and admins post AI responses');
+    // Customers write only into their own customer record's conversations; others are as good as absent.
+    const ownCustomerId = await this.portalCustomers.actingCustomerId(caller);
+    if (ownCustomerId === null) throw new NotFoundError('Conversation', conversationId);
     const contentType = data.contentType ?? 'text';
     const content = messageContent(data.content, contentType);
     const actor = actorOf(caller);
     return withAttachments(this.attachmentSettings, data.attachments ?? [], caller.tenantId, 'attachments', (prepared) =>
       (options.em ?? this.ctx.em()).transactional(async (em) => {
         const conversation = await lockConversation(em, conversationId);
-        if (visitorCustomerId !== undefined && conversation.customerId !== visitorCustomerId) {
+        if (ownCustomerId !== undefined && conversation.customerId !== ownCustomerId) {
           throw new NotFoundError('Conversation', conversationId);
         }
         const common = { channel: data.channel ?? conversation.currentChannel, content, contentType };

@@ -8,6 +8,7 @@ import type { DomainEvent, EventBus } from '@deskgraph/events';
 import { mapStream, type RequestContext } from '@deskgraph/subgraph-kit';
 import { isUuid, uuid } from '@deskgraph/validation';
 import { ConversationEntity, type Conversation } from '../conversations/conversation.entity.js';
+import type { PortalCustomers } from '../customers/portal-customer.js';
 import { MessageEntity } from '../messages/message.entity.js';
 import type { AssignmentEvent, MessageAddedEvent, SlaAlertEvent, SlaAlertKind, StateChangeEvent, TypingEvent } from './realtime.types.js';
 
@@ -41,6 +42,7 @@ export class RealtimeService {
   constructor(
     private readonly ctx: RequestContext,
     private readonly bus: EventBus,
+    private readonly portalCustomers: PortalCustomers,
   ) {}
 
   messageAdded(conversationId: string | null | undefined): AsyncIterableIterator<MessageAddedEvent> {
@@ -124,9 +126,12 @@ export class RealtimeService {
   async setTyping(conversationId: string, isTyping: boolean): Promise<boolean> {
     const caller = authorize(this.ctx.caller, { roles: ['admin', 'agent', 'customer'], scope: 'write' });
     parseInput(z.object({ conversationId: uuid }), { conversationId });
-    const customerId = await this.requireConversation(conversationId);
-    // A customer types only in their own conversations; any other is as good as absent.
-    if (caller.role === 'customer' && (!caller.customerId || caller.customerId !== customerId)) {
+    const [customerId, ownCustomerId] = await Promise.all([
+      this.requireConversation(conversationId),
+      this.portalCustomers.actingCustomerId(caller),
+    ]);
+    // A customer (visitor or portal user) types only in their own conversations; any other is as good as absent.
+    if (ownCustomerId !== undefined && (!ownCustomerId || ownCustomerId !== customerId)) {
       throw new NotFoundError('Conversation', conversationId);
     }
     const event: DomainEvent = {

@@ -203,7 +203,7 @@ describe('updateUser', () => {
     );
     expect(updateUser).toMatchObject({ role: 'ADMIN', maxConcurrentConversations: 12 });
     expect((await eventsOf(admin.tenantId, 'user.role_changed')).map((event) => event.payload)).toEqual([
-      { userId: agent.userId, role: 'admin', isActive: true },
+      { userId: agent.userId, email: agent.email, role: 'admin', isActive: true },
     ]);
   });
 
@@ -252,17 +252,19 @@ describe('updateUser', () => {
     }
   });
 
-  it('announces every user change with the role and active flag after it (support’s directory applies each alone)', async () => {
+  it('announces every user change with the email, role and active flag after it (support’s directory applies each alone)', async () => {
     const admin = await registerTenant();
     const agent = await addUser(admin, 'agent');
     await data(UPDATE_USER, { id: agent.userId, input: { isActive: false } }, admin.token);
     await data(UPDATE_USER, { id: agent.userId, input: { isActive: true } }, admin.token);
     const states = (type: string) =>
       eventsOf(admin.tenantId, type).then((events) => events.filter((event) => event.aggregateId === agent.userId));
-    expect((await states('user.created')).map((event) => event.payload)).toEqual([{ userId: agent.userId, role: 'agent', isActive: true }]);
+    expect((await states('user.created')).map((event) => event.payload)).toEqual([
+      { userId: agent.userId, email: agent.email, role: 'agent', isActive: true },
+    ]);
     expect((await states('user.updated')).map((event) => event.payload)).toEqual([
-      { userId: agent.userId, role: 'agent', isActive: false },
-      { userId: agent.userId, role: 'agent', isActive: true },
+      { userId: agent.userId, email: agent.email, role: 'agent', isActive: false },
+      { userId: agent.userId, email: agent.email, role: 'agent', isActive: true },
     ]);
   });
 
@@ -293,7 +295,7 @@ describe('updateUser', () => {
     expect((await login(agent.email)).errors?.[0]).toMatchObject({ message: 'Invalid email or password' });
 
     expect((await eventsOf(admin.tenantId, 'user.deactivated')).map((event) => event.payload)).toEqual([
-      { userId: agent.userId, role: 'agent', isActive: false, by: admin.userId },
+      { userId: agent.userId, email: agent.email, role: 'agent', isActive: false, by: admin.userId },
     ]);
     const revoked = (await eventsOf(admin.tenantId, 'session.revoked')).filter((event) => event.payload.userId === agent.userId);
     expect(revoked).toHaveLength(2);

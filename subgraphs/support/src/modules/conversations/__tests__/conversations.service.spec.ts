@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CONVERSATION_FIELDS, identityEvent, useSupportSubgraph, type TestTenant } from './support-harness.js';
 
-const { support, db, data, failure, publish, tenant, member, team, customer, createConversation, send, eventsOf } = useSupportSubgraph();
+const { support, db, data, failure, publish, tenant, member, team, customer, portalCustomer, createConversation, send, eventsOf } =
+  useSupportSubgraph();
 
 const GET = `query ($id: ID!) { conversation(id: $id) { ${CONVERSATION_FIELDS}
   customer { id name } lastMessage { id content } assignedAgent { id } assignedTeam { id } resolution { id }
@@ -556,7 +557,7 @@ describe('resolution and reopening', () => {
 describe('customer messages', () => {
   it('wait for an agent again, and reopen a resolved conversation', async () => {
     const t = await tenant();
-    const { id } = await opened(t);
+    const { id } = await opened(t, { customerId: await portalCustomer(t) });
     await send(t.agent, id, { content: 'Could you send a screenshot?' });
     const inbound = await send(t.portal, id, { content: 'Here it is', channel: 'EMAIL' });
     expect(inbound).toMatchObject({
@@ -581,7 +582,7 @@ describe('customer messages', () => {
 describe('roles', () => {
   it('let a portal customer send messages but read and change nothing else here', async () => {
     const t = await tenant();
-    const { id, customerId } = await opened(t);
+    const { id, customerId } = await opened(t, { customerId: await portalCustomer(t) });
     expect((await failure(GET, { id }, t.portal)).code).toBe('FORBIDDEN');
     expect((await failure(`{ conversations { totalCount } }`, {}, t.portal)).code).toBe('FORBIDDEN');
     expect((await failure(RESOLVE, { id }, t.portal)).code).toBe('FORBIDDEN');

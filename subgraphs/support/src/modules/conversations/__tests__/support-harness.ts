@@ -31,6 +31,13 @@ export interface TestTenant {
   /** A portal customer: an identity user with role CUSTOMER. */
   portal: string;
   portalUserId: string;
+  /** The portal user's email as identity announced it; `portalCustomer` creates the customer record it links to. */
+  portalEmail: string;
+}
+
+/** A new, lower-case email address (as identity stores users' emails). */
+export function testEmail(label = 'user'): string {
+  return `${label}-${randomUUID().slice(0, 8)}@example.com`;
 }
 
 /**
@@ -115,6 +122,36 @@ export function useSupportSubgraph(options: { onQuery?: (sql: string) => void; a
     await support().bus.drain();
   };
 
+  /** A customer row written directly (the customers module owns its API). */
+  const customer = async (tenant: TestTenant, name = 'Grace Customer', fields: Record<string, unknown> = {}): Promise<string> => {
+    const id = randomUUID();
+    const now = new Date();
+    await db()
+      .withSchema('support')
+      .insert({ id, tenant_id: tenant.tenantId, name, created_at: now, updated_at: now, ...fields })
+      .into('customers');
+    return id;
+  };
+
+  /** A customer row with an EMAIL identity, written directly (the customers module owns its API). */
+  const customerWithEmail = async (tenant: TestTenant, email: string, name = 'Grace Customer'): Promise<string> => {
+    const id = await customer(tenant, name);
+    await db()
+      .withSchema('support')
+      .insert({
+        id: randomUUID(),
+        tenant_id: tenant.tenantId,
+        customer_id: id,
+        kind: 'email',
+        network: '',
+        value: email,
+        is_primary: true,
+        created_at: new Date(),
+      })
+      .into('customer_identities');
+    return id;
+  };
+
   return {
     support,
     db,
@@ -123,16 +160,26 @@ export function useSupportSubgraph(options: { onQuery?: (sql: string) => void; a
     publish,
     attachmentsDirectory,
 
-    /** Callers of a new tenant; each one is also a member of support's directory (identity's `user.created`). */
+    /**
+     * Callers of a new tenant; each one is also a member of support's directory (identity's
+     * `user.created`, with an email). The portal user is linked to no customer record until
+     * `portalCustomer` creates one with their email.
+     */
     async tenant(): Promise<TestTenant> {
       const admin = await support().caller({ role: 'admin' });
       const tenantId = admin.caller.tenantId;
       const agent = await support().caller({ role: 'agent', tenantId });
       const otherAgent = await support().caller({ role: 'agent', tenantId });
       const portal = await support().caller({ role: 'customer', tenantId });
+      const portalEmail = testEmail('portal');
       await publish(
         ...[admin, agent, otherAgent, portal].map(({ caller }) =>
-          identityEvent('user.created', tenantId, { userId: caller.userId, role: caller.role, isActive: true }),
+          identityEvent('user.created', tenantId, {
+            userId: caller.userId,
+            email: caller === portal.caller ? portalEmail : testEmail(caller.role),
+            role: caller.role,
+            isActive: true,
+          }),
         ),
       );
       return {
@@ -144,6 +191,7 @@ export function useSupportSubgraph(options: { onQuery?: (sql: string) => void; a
         otherAgentId: otherAgent.caller.userId!,
         portal: portal.token,
         portalUserId: portal.caller.userId!,
+        portalEmail,
       };
     },
 
@@ -161,15 +209,12 @@ export function useSupportSubgraph(options: { onQuery?: (sql: string) => void; a
       return teamId;
     },
 
-    /** A customer row written directly (the customers module owns its API). */
-    async customer(tenant: TestTenant, name = 'Grace Customer', fields: Record<string, unknown> = {}): Promise<string> {
-      const id = randomUUID();
-      const now = new Date();
-      await db()
-        .withSchema('support')
-        .insert({ id, tenant_id: tenant.tenantId, name, created_at: now, updated_at: now, ...fields })
-        .into('customers');
-      return id;
+    customer,
+    customerWithEmail,
+
+    /** The customer record the tenant's portal user is: it owns the user's email. */
+    portalCustomer(tenant: TestTenant, name = 'Portal Customer'): Promise<string> {
+      return customerWithEmail(tenant, tenant.portalEmail, name);
     },
 
     async createConversation(tenant: TestTenant, input: Record<string, unknown>, token = tenant.agent) {

@@ -51,6 +51,36 @@ describe('support directory (identity events)', () => {
     expect(await assignableAgent(tenantId, agent)).toBe(true);
   });
 
+  it('stores the user’s email lower-case, follows a changed one and keeps it when an event does not name it', async () => {
+    const tenantId = randomUUID();
+    const portal = randomUUID();
+    const emailOf = async () =>
+      (await db().withSchema('support').from('directory_users').where({ tenant_id: tenantId, id: portal }).first()).email;
+    const t0 = new Date(Date.now() - 60_000);
+    const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
+    await publish(
+      identityEvent('user.created', tenantId, { userId: portal, email: ' Ada@Example.COM ', role: 'customer', isActive: true }, at(0)),
+    );
+    expect(await emailOf()).toBe('ada@example.com');
+    await publish(
+      identityEvent('user.updated', tenantId, { userId: portal, email: 'ada@new.example', role: 'customer', isActive: true }, at(2)),
+    );
+    expect(await emailOf()).toBe('ada@new.example');
+    // An older event does not bring the old address back; one without an email keeps the stored one.
+    await publish(
+      identityEvent('user.updated', tenantId, { userId: portal, email: 'ada@example.com', role: 'customer', isActive: true }, at(1)),
+    );
+    await publish(user('user.role_changed', tenantId, portal, 'customer', true, at(3)));
+    expect(await emailOf()).toBe('ada@new.example');
+    // Only the email: still applied (and nothing else changes).
+    await publish(identityEvent('user.updated', tenantId, { userId: portal, email: 'ada@third.example' }, at(4)));
+    expect(await db().withSchema('support').from('directory_users').where({ tenant_id: tenantId, id: portal }).first()).toMatchObject({
+      email: 'ada@third.example',
+      role: 'customer',
+      active: true,
+    });
+  });
+
   it('keeps a deleted team unassignable, also when team.deleted arrives before team.created or team.updated', async () => {
     const tenantId = randomUUID();
     const [kept, deleted, late, updated] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];

@@ -5,9 +5,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useSupportSubgraph, type TestTenant } from '../../conversations/__tests__/support-harness.js';
 
 const LIMIT = 64 * 1024;
-const { db, data, failure, tenant, customer, createConversation, send, eventsOf, attachmentsDirectory } = useSupportSubgraph({
-  attachmentLimits: { maxBytes: LIMIT, maxPerMessage: 3 },
-});
+const { db, data, failure, tenant, customer, portalCustomer, createConversation, send, eventsOf, attachmentsDirectory } =
+  useSupportSubgraph({
+    attachmentLimits: { maxBytes: LIMIT, maxPerMessage: 3 },
+  });
 
 const MESSAGE_FIELDS = `id conversationId channel direction senderType senderId sender { id } content contentType isInternal status deletedAt createdAt
   attachments { id filename contentType size sha256 url base64Content }`;
@@ -36,8 +37,8 @@ const PNG = Buffer.concat([
 ]);
 const PDF = Buffer.from('%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n');
 
-async function conversation(t: TestTenant, content = 'Hello') {
-  const customerId = await customer(t);
+async function conversation(t: TestTenant, content = 'Hello', customerId?: string) {
+  customerId ??= await customer(t);
   return createConversation(t, { customerId, channel: 'WEB_CHAT', initialMessage: { content } });
 }
 
@@ -58,7 +59,7 @@ describe('messages list', () => {
 
   beforeAll(async () => {
     t = await tenant();
-    const created = await conversation(t, 'm0');
+    const created = await conversation(t, 'm0', await portalCustomer(t));
     conversationId = created.id;
     const first = (await data(LIST, { conversationId }, t.agent)).messages as ListPage;
     m.push(first.nodes[0]!.id);
