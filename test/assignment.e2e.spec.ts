@@ -20,8 +20,8 @@ beforeAll(async () => {
 });
 afterAll(async () => harness?.stop());
 
-async function openConversation(owner: SignedIn = admin): Promise<string> {
-  const customerId = (await harness.rest('POST', '/v1/customers', { name: 'Casey Customer' }, owner.headers)).body.data.id as string;
+/** A conversation of `customerId` opened over REST with a first message; its id. */
+async function conversationOf(customerId: string, owner: SignedIn = admin): Promise<string> {
   const created = await harness.rest(
     'POST',
     '/v1/conversations',
@@ -30,6 +30,11 @@ async function openConversation(owner: SignedIn = admin): Promise<string> {
   );
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   return created.body.data.id as string;
+}
+
+async function openConversation(owner: SignedIn = admin): Promise<string> {
+  const customerId = (await harness.rest('POST', '/v1/customers', { name: 'Casey Customer' }, owner.headers)).body.data.id as string;
+  return conversationOf(customerId, owner);
 }
 
 function assign(conversationId: string, body: Record<string, unknown>, who: SignedIn = admin) {
@@ -121,17 +126,6 @@ describe('assignment to identity’s members', () => {
 describe('portal customers', () => {
   async function customerWithEmail(name: string, email: string): Promise<string> {
     const created = await harness.rest('POST', '/v1/customers', { name, identityGraph: { emails: [email] } }, admin.headers);
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    return created.body.data.id as string;
-  }
-
-  async function conversationOf(customerId: string): Promise<string> {
-    const created = await harness.rest(
-      'POST',
-      '/v1/conversations',
-      { customerId, channel: 'email', initialMessage: { content: 'Help' } },
-      admin.headers,
-    );
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     return created.body.data.id as string;
   }
