@@ -7,6 +7,13 @@ import { randomUUID } from 'node:crypto';
 import { testEnvironment } from './environment.js';
 import { createTestDatabase } from './test-database.js';
 
+/** The first error of an operation that had to fail. */
+export interface GraphQLFailure {
+  message: string;
+  code: unknown;
+  details: { field: string; message: string }[] | undefined;
+}
+
 export interface TestSubgraph<S extends Subgraph> {
   subgraph: S;
   bus: InProcessEventBus;
@@ -16,6 +23,10 @@ export interface TestSubgraph<S extends Subgraph> {
   caller(overrides?: Partial<Caller> & { role?: Role }): Promise<{ caller: Caller; token: string }>;
   /** Runs an operation as the given caller token (null: anonymous); throws on transport errors only. */
   run(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<FormattedExecutionResult>;
+  /** The data of an operation that must succeed; throws with the errors otherwise. */
+  data<T = any>(query: string, variables: Record<string, unknown>, token: string | null): Promise<T>;
+  /** The first error of an operation that must fail; throws when it succeeds. */
+  failure(query: string, variables: Record<string, unknown>, token: string | null): Promise<GraphQLFailure>;
   /** Starts a subscription as the caller token; throws when the subgraph refuses to start it. */
   subscribe(
     query: string,
@@ -46,6 +57,8 @@ export async function startTestSubgraph<S extends Subgraph>(
   });
   const assertions = new CallerAssertions(randomUUID());
   const subgraph = await create({ databaseUrl: database.url, bus, assertions, logger, poolSize: 3, onQuery: options.onQuery });
+  const run = (query: string, variables: Record<string, unknown> | undefined, token: string | null) =>
+    subgraph.execute({ query, variables: variables ?? null, callerToken: token, requestId: randomUUID() });
   return {
     subgraph,
     bus,
@@ -65,7 +78,18 @@ export async function startTestSubgraph<S extends Subgraph>(
       return { caller, token: await assertions.sign(caller) };
     },
     run(query, variables, token = null) {
-      return subgraph.execute({ query, variables: variables ?? null, callerToken: token, requestId: randomUUID() });
+      return run(query, variables, token);
+    },
+    async data(query, variables, token) {
+      const result = await run(query, variables, token);
+      if (result.errors) throw new Error(`unexpected errors: ${JSON.stringify(result.errors)}`);
+      return result.data as never;
+    },
+    async failure(query, variables, token) {
+      const result = await run(query, variables, token);
+      const [error] = result.errors ?? [];
+      if (!error) throw new Error(`expected an error, got ${JSON.stringify(result.data)}`);
+      return { message: error.message, code: error.extensions?.code, details: error.extensions?.details as GraphQLFailure['details'] };
     },
     async subscribe(query, variables, token) {
       const stream = await subgraph.subscribe({ query, variables, callerToken: token, requestId: randomUUID() });

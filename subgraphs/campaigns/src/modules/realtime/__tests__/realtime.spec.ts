@@ -74,11 +74,8 @@ function incoming(campaignId: string, agentId: string | null, fields: Record<str
   };
 }
 
-const data = async <T = any>(query: string, variables: Record<string, unknown>, token: string): Promise<T> => {
-  const result = await campaigns.run(query, variables, token);
-  if (result.errors) throw new Error(`unexpected errors: ${JSON.stringify(result.errors)}`);
-  return result.data as T;
-};
+const data = <T = any>(query: string, variables: Record<string, unknown>, token: string): Promise<T> =>
+  campaigns.data<T>(query, variables, token);
 
 const INCOMING = `subscription ($campaignId: ID, $agentId: ID) {
   incomingCall(campaignId: $campaignId, agentId: $agentId) { callId campaignId campaign { id name } leadId agentId fromNumber toNumber receivedAt }

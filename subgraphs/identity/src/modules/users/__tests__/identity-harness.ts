@@ -18,12 +18,6 @@ export interface SignedIn {
   token: string;
 }
 
-export interface GraphQLFailure {
-  message: string;
-  code: unknown;
-  details: { field: string; message: string }[] | undefined;
-}
-
 type IdentitySubgraph = Awaited<ReturnType<typeof createIdentitySubgraph>>;
 
 interface AuthPayload {
@@ -52,20 +46,10 @@ export function useIdentitySubgraph() {
     return started;
   };
 
-  /** The data of a successful operation; throws with the errors otherwise. */
-  const data = async <T = any>(query: string, variables: Record<string, unknown>, token: string | null): Promise<T> => {
-    const result = await identity().run(query, variables, token);
-    if (result.errors) throw new Error(`unexpected errors: ${JSON.stringify(result.errors)}`);
-    return result.data as T;
-  };
+  const data = <T = any>(query: string, variables: Record<string, unknown>, token: string | null): Promise<T> =>
+    identity().data<T>(query, variables, token);
 
-  /** The first error of an operation that must fail. */
-  const failure = async (query: string, variables: Record<string, unknown>, token: string | null): Promise<GraphQLFailure> => {
-    const result = await identity().run(query, variables, token);
-    const [error] = result.errors ?? [];
-    if (!error) throw new Error(`expected an error, got ${JSON.stringify(result.data)}`);
-    return { message: error.message, code: error.extensions?.code, details: error.extensions?.details as GraphQLFailure['details'] };
-  };
+  const failure = (query: string, variables: Record<string, unknown>, token: string | null) => identity().failure(query, variables, token);
 
   const signedIn = async (auth: AuthPayload): Promise<SignedIn> => {
     const claims = await verifyAccessToken(config.jwtSecret, auth.accessToken);

@@ -14,12 +14,6 @@ import { createSupportSubgraph } from '../../../server.js';
 
 type SupportSubgraph = Awaited<ReturnType<typeof createSupportSubgraph>>;
 
-export interface GraphQLFailure {
-  message: string;
-  code: unknown;
-  details: { field: string; message: string }[] | undefined;
-}
-
 /** Callers of one new tenant, signed as the gateway would. */
 export interface TestTenant {
   tenantId: string;
@@ -100,18 +94,10 @@ export function useSupportSubgraph(options: { onQuery?: (sql: string) => void; a
     return database;
   };
 
-  const data = async <T = any>(query: string, variables: Record<string, unknown>, token: string | null): Promise<T> => {
-    const result = await support().run(query, variables, token);
-    if (result.errors) throw new Error(`unexpected errors: ${JSON.stringify(result.errors)}`);
-    return result.data as T;
-  };
+  const data = <T = any>(query: string, variables: Record<string, unknown>, token: string | null): Promise<T> =>
+    support().data<T>(query, variables, token);
 
-  const failure = async (query: string, variables: Record<string, unknown>, token: string | null): Promise<GraphQLFailure> => {
-    const result = await support().run(query, variables, token);
-    const [error] = result.errors ?? [];
-    if (!error) throw new Error(`expected an error, got ${JSON.stringify(result.data)}`);
-    return { message: error.message, code: error.extensions?.code, details: error.extensions?.details as GraphQLFailure['details'] };
-  };
+  const failure = (query: string, variables: Record<string, unknown>, token: string | null) => support().failure(query, variables, token);
 
   /**
    * Delivers events to the subgraph over its bus, as identity's relay would, and waits until

@@ -22,12 +22,6 @@ import { MessageEntity } from '../../messages/message.entity.js';
 
 type SupportSubgraph = Awaited<ReturnType<typeof createSupportSubgraph>>;
 
-export interface GraphQLFailure {
-  message: string;
-  code: unknown;
-  details: { field: string; message: string }[] | undefined;
-}
-
 export interface TestCaller {
   tenantId: string;
   userId: string | null;
@@ -90,20 +84,10 @@ export function useSupportSubgraph() {
     return started;
   };
 
-  /** The data of a successful operation; throws with the errors otherwise. */
-  const data = async <T = any>(query: string, variables: Record<string, unknown>, token: string | null): Promise<T> => {
-    const result = await support().run(query, variables, token);
-    if (result.errors) throw new Error(`unexpected errors: ${JSON.stringify(result.errors)}`);
-    return result.data as T;
-  };
+  const data = <T = any>(query: string, variables: Record<string, unknown>, token: string | null): Promise<T> =>
+    support().data<T>(query, variables, token);
 
-  /** The first error of an operation that must fail. */
-  const failure = async (query: string, variables: Record<string, unknown>, token: string | null): Promise<GraphQLFailure> => {
-    const result = await support().run(query, variables, token);
-    const [error] = result.errors ?? [];
-    if (!error) throw new Error(`expected an error, got ${JSON.stringify(result.data)}`);
-    return { message: error.message, code: error.extensions?.code, details: error.extensions?.details as GraphQLFailure['details'] };
-  };
+  const failure = (query: string, variables: Record<string, unknown>, token: string | null) => support().failure(query, variables, token);
 
   /** Rows written straight to the subgraph's database, scoped to one tenant (for what other modules own). */
   const rows = (tenantId: string): EntityManager => {
