@@ -23,6 +23,7 @@ const schema = z
     REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
     BODY_LIMIT: z.string().default('15mb'),
     TRUST_PROXY: booleanFromString.default(false),
+    APOLLO_TELEMETRY_DISABLED: booleanFromString.default(true),
     RATE_LIMIT_WINDOW_SECONDS: count(60),
     RATE_LIMIT_STANDARD: count(100),
     RATE_LIMIT_SEARCH: count(30),
@@ -77,6 +78,7 @@ export function gatewayOptions(environment: GatewayEnvironment): GatewayOptions 
     refreshTokenTtlDays: environment.REFRESH_TOKEN_TTL_DAYS,
     bodyLimit: environment.BODY_LIMIT,
     trustProxy: environment.TRUST_PROXY,
+    apolloTelemetry: !environment.APOLLO_TELEMETRY_DISABLED,
     subgraphUrls,
     rateLimits: {
       windowSeconds: environment.RATE_LIMIT_WINDOW_SECONDS,

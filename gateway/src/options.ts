@@ -22,6 +22,8 @@ export interface GatewayOptions {
   refreshTokenTtlDays: number;
   bodyLimit: string;
   trustProxy: boolean;
+  /** Whether @apollo/gateway may send its host metrics to Apollo (and probe cloud metadata services at start). */
+  apolloTelemetry: boolean;
   /** Subgraphs reached over HTTP; every other subgraph runs in this process. */
   subgraphUrls: Partial<Record<SubgraphName, string>>;
   rateLimits: { windowSeconds: number } & Record<RateLimitCategory, number>;

@@ -57,6 +57,7 @@ export function testGatewayOptions(databaseUrl: string, overrides: Partial<Gatew
     refreshTokenTtlDays: 30,
     bodyLimit: '1mb',
     trustProxy: false,
+    apolloTelemetry: false,
     subgraphUrls: {},
     rateLimits: TEST_RATE_LIMITS,
     graphqlLimits: { maxDepth: 12, maxAliases: 30, maxCost: 5000, maxTokens: 5000 },

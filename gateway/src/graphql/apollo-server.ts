@@ -22,9 +22,9 @@ export function createApolloServer(options: {
   logger: Logger;
 }): ApolloServer<GatewayContext> {
   const { gatewayOptions, metrics } = options;
-  // Unless told otherwise, @apollo/gateway sends host metrics to Apollo and probes the cloud
-  // providers' metadata services at start; a self-hosted deployment, often offline, opts in explicitly.
-  process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
+  // @apollo/gateway reads this switch from the environment only: unless told otherwise it sends host
+  // metrics to Apollo and probes the cloud providers' metadata services at start.
+  process.env.APOLLO_TELEMETRY_DISABLED = gatewayOptions.apolloTelemetry ? 'false' : 'true';
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     logger: options.logger,

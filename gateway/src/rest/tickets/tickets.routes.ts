@@ -10,8 +10,9 @@ import { attachmentInputs, restEnum } from '../support-shapes.js';
  * `assigneeId` and `agentID`, `title` and `issue`), so each client finds what it expects.
  */
 
-const TICKET_FIELDS = /* GraphQL */ `
-  fragment RestTicket on Ticket {
+/** What a list shows of each ticket: the 004 data structure, without history and notes (they stay on the ticket). */
+const TICKET_SUMMARY_FIELDS = /* GraphQL */ `
+  fragment RestTicketSummary on Ticket {
     id
     title
     description
@@ -29,6 +30,16 @@ const TICKET_FIELDS = /* GraphQL */ `
     dueDate
     createdAt
     updatedAt
+    attachments {
+      url
+    }
+  }
+`;
+
+/** A whole ticket: what a list shows, with every attachment's details, internal notes, history and AI suggestions. */
+const TICKET_FIELDS = /* GraphQL */ `
+  fragment RestTicket on Ticket {
+    ...RestTicketSummary
     attachments {
       id
       filename
@@ -58,32 +69,7 @@ const TICKET_FIELDS = /* GraphQL */ `
       source
     }
   }
-`;
-
-/** What a list shows of each ticket: the 004 data structure, without history and notes (they stay on the ticket). */
-const TICKET_SUMMARY_FIELDS = /* GraphQL */ `
-  fragment RestTicketSummary on Ticket {
-    id
-    title
-    description
-    status
-    state
-    priority
-    customerId
-    assigneeId
-    teamId
-    source
-    channel
-    tags
-    customFields
-    metadata
-    dueDate
-    createdAt
-    updatedAt
-    attachments {
-      url
-    }
-  }
+  ${TICKET_SUMMARY_FIELDS}
 `;
 
 const COMMENT_FIELDS = 'id content isPrivate type authorType authorId createdAt attachments { id filename contentType size url }';
